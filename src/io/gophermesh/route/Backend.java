@@ -1,0 +1,106 @@
+package io.gophermesh.route;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.gophermesh.config.BackendConfig;
+import io.gophermesh.process.ColdStartException;
+import io.gophermesh.process.LogBuffer;
+import io.gophermesh.process.ManagedProcess;
+
+/**
+ * Runtime state of one backend of a route: its config, its log, its managed process (if any) and
+ * its traffic counters. Shared by the route that balances over it and by the engine that reports it.
+ */
+public final class Backend {
+    private final String ref;
+    private final String label;
+    private final BackendConfig config;
+    private final LogBuffer log;
+    private final ManagedProcess process;
+    private final InetSocketAddress address;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final LongAdder served = new LongAdder();
+
+    /**
+     * @param ref     {@code PORT:INDEX}
+     * @param label   how logs and errors name it, e.g. {@code route 18081 backend api-a}
+     * @param config  its config
+     * @param log     its log ring
+     * @param process its managed process, {@code null} for pure proxies, internal and stdio backends
+     */
+    public Backend(String ref, String label, BackendConfig config, LogBuffer log, ManagedProcess process) {
+        this.ref = ref;
+        this.label = label;
+        this.config = config;
+        this.log = log;
+        this.process = process;
+        this.address = config.internalPort() == null || config.internalPort().isEmpty()
+                ? null
+                : InetSocketAddress.createUnresolved(config.internalHost(), config.port());
+    }
+
+    /** @return {@code PORT:INDEX} */
+    public String ref() {
+        return ref;
+    }
+
+    /** @return e.g. {@code route 18081 backend api-a} */
+    public String label() {
+        return label;
+    }
+
+    /** @return its config */
+    public BackendConfig config() {
+        return config;
+    }
+
+    /** @return its log ring */
+    public LogBuffer log() {
+        return log;
+    }
+
+    /** @return its managed process, {@code null} when the mesh does not start it */
+    public ManagedProcess process() {
+        return process;
+    }
+
+    /** @return host and port to connect to (unresolved), {@code null} for stdio backends */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /**
+     * Starts the managed process if it is not accepting connections; a no-op for pure proxies.
+     *
+     * @throws ColdStartException when it cannot be made ready
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public void ensureReady() throws ColdStartException, InterruptedException {
+        if (process != null) {
+            process.ensureReady();
+        }
+    }
+
+    /** Counts an exchange that starts now; pair with {@link #end()}. */
+    public void begin() {
+        inFlight.incrementAndGet();
+    }
+
+    /** Counts the end of an exchange begun with {@link #begin()}. */
+    public void end() {
+        inFlight.decrementAndGet();
+        served.increment();
+    }
+
+    /** @return exchanges in progress */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** @return exchanges finished */
+    public long served() {
+        return served.sum();
+    }
+}

@@ -1,0 +1,44 @@
+package io.gophermesh.route.tcp;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import io.gophermesh.route.Route;
+import io.gophermesh.route.RouteContext;
+
+/** Listener of one tcp route. */
+public final class TcpRoute implements Route {
+    private volatile RouteContext context;
+
+    /**
+     * @param context first generation of the route
+     */
+    public TcpRoute(RouteContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public int port() {
+        return context.port();
+    }
+
+    @Override
+    public void start() throws IOException {
+        throw new UnsupportedOperationException("todo");
+    }
+
+    @Override
+    public void update(RouteContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public RouteContext context() {
+        return context;
+    }
+
+    @Override
+    public void close(Duration drain) {
+        throw new UnsupportedOperationException("todo");
+    }
+}
