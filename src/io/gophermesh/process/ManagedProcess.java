@@ -30,6 +30,18 @@ public final class ManagedProcess {
         throw new UnsupportedOperationException("todo");
     }
 
+    /**
+     * Counts an exchange that starts on this backend (scale-to-zero needs to know when it is idle).
+     */
+    public void exchangeStarted() {
+        throw new UnsupportedOperationException("todo");
+    }
+
+    /** Counts the end of an exchange counted by {@link #exchangeStarted()}. */
+    public void exchangeEnded() {
+        throw new UnsupportedOperationException("todo");
+    }
+
     /** @return what the process is doing now */
     public ProcessSnapshot snapshot() {
         throw new UnsupportedOperationException("todo");

@@ -86,12 +86,18 @@ public final class Backend {
     /** Counts an exchange that starts now; pair with {@link #end()}. */
     public void begin() {
         inFlight.incrementAndGet();
+        if (process != null) {
+            process.exchangeStarted();
+        }
     }
 
     /** Counts the end of an exchange begun with {@link #begin()}. */
     public void end() {
         inFlight.decrementAndGet();
         served.increment();
+        if (process != null) {
+            process.exchangeEnded();
+        }
     }
 
     /** @return exchanges in progress */
