@@ -1,22 +1,61 @@
 package io.gophermesh.engine;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
+import io.gophermesh.config.BackendConfig;
 import io.gophermesh.config.Config;
 import io.gophermesh.config.ConfigException;
+import io.gophermesh.dashboard.Dashboard;
+import io.gophermesh.route.Backend;
+import io.gophermesh.route.Route;
 import io.gophermesh.route.RouteMetrics;
 
 /**
  * The embeddable mesh: binds the routes of a {@link Config}, supervises its backends, serves the
  * dashboard, and applies reloads as diffs.
+ *
+ * <p>Typical use: {@code Engine e = Engine.create(Config.load(path), EngineOptions.DEFAULT);
+ * e.run();} with {@code e.shutdown(Duration.ofSeconds(5))} from a shutdown hook. For embedding,
+ * {@link #start()} returns once everything is bound.
  */
 public final class Engine implements MeshEngine, MeshControl {
+    private static final System.Logger LOG = System.getLogger("io.gophermesh.engine");
+    /** Time in-flight exchanges get at shutdown before connections are closed. */
+    private static final Duration SHUTDOWN_DRAIN = Duration.ofSeconds(2);
 
-    private Engine() {
+    private final EngineOptions options;
+    private final RouteTable table;
+    private final ReentrantLock reloadLock = new ReentrantLock();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Config config;
+    private volatile String version;
+    private volatile Role role;
+    private volatile Dashboard dashboard;
+    private volatile boolean started;
+    private volatile boolean shutDown;
+
+    private Engine(Config config, EngineOptions options) {
+        this.config = config;
+        this.version = versionOf(config);
+        this.options = options;
+        this.table = new RouteTable(Healthz.json(options.healthz()));
     }
 
     /**
@@ -26,86 +65,286 @@ public final class Engine implements MeshEngine, MeshControl {
      * @throws ConfigException when the config is invalid
      */
     public static Engine create(Config config, EngineOptions options) throws ConfigException {
-        throw new UnsupportedOperationException("todo");
+        Objects.requireNonNull(config, "config");
+        Config normalized = config.normalize().withConfigPath(config.configPath());
+        return new Engine(normalized, options == null ? EngineOptions.DEFAULT : options);
     }
 
     /**
-     * Binds every route and the dashboard and returns. If one port cannot be bound, nothing stays
-     * bound and the error names the port.
+     * Takes the dashboard port (or finds another instance on it, which makes this one a
+     * {@link Role#WORKER} that binds nothing), then binds every route. If one port cannot be bound,
+     * nothing stays bound and the error names the port.
      *
      * @throws IOException when a port cannot be bound
      */
     public void start() throws IOException {
-        throw new UnsupportedOperationException("todo");
+        reloadLock.lock();
+        try {
+            if (started) {
+                throw new IllegalStateException("engine already started");
+            }
+            Config cfg = config;
+            if (!dashboardPortFree(cfg)) {
+                role = Role.WORKER;
+                started = true;
+                LOG.log(System.Logger.Level.INFO, "another mesh already owns the dashboard at "
+                        + cfg.dashboardHost() + ":" + cfg.dashboardPort() + "; nothing to do here");
+                stopped.countDown();
+                return;
+            }
+            role = Role.MASTER;
+            table.start(cfg);
+            try {
+                dashboard = Dashboard.start(this, cfg.dashboardHost(), cfg.dashboardPortNumber());
+            } catch (IOException | RuntimeException e) {
+                table.close(Duration.ZERO);
+                throw new IOException("dashboard " + cfg.dashboardHost() + ":" + cfg.dashboardPort()
+                        + ": cannot bind: " + e.getMessage(), e);
+            }
+            started = true;
+            String url = dashboardUrl();
+            LOG.log(System.Logger.Level.INFO, "mesh ready: " + table.routes().size() + " route(s), dashboard " + url);
+            if (!options.noDashboard()) {
+                DesktopBrowser.open(url);
+            }
+        } finally {
+            reloadLock.unlock();
+        }
     }
 
     /** @return the port the dashboard is bound to, -1 before start or for a worker */
     public int dashboardPort() {
-        throw new UnsupportedOperationException("todo");
+        Dashboard d = dashboard;
+        return d == null ? -1 : d.port();
+    }
+
+    /** @return the dashboard's URL, e.g. {@code http://127.0.0.1:9999/} */
+    public String dashboardUrl() {
+        String host = config.dashboardHost();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        int port = dashboardPort() > 0 ? dashboardPort() : config.dashboardPortNumber();
+        return "http://" + host + ":" + port + "/";
+    }
+
+    /** Opens the dashboard in the user's browser, best effort and silent when there is none. */
+    public void openDashboard() {
+        DesktopBrowser.open(dashboardUrl());
     }
 
     @Override
     public Role role() {
-        throw new UnsupportedOperationException("todo");
+        return role;
     }
 
     @Override
     public void run() throws IOException, InterruptedException {
-        throw new UnsupportedOperationException("todo");
+        if (!started) {
+            start();
+        }
+        stopped.await();
     }
 
     @Override
     public void shutdown(Duration timeout) {
-        throw new UnsupportedOperationException("todo");
+        reloadLock.lock();
+        try {
+            if (shutDown) {
+                return;
+            }
+            shutDown = true;
+            if (role == Role.MASTER) {
+                Duration drain = timeout.dividedBy(2).compareTo(SHUTDOWN_DRAIN) < 0 ? timeout.dividedBy(2) : SHUTDOWN_DRAIN;
+                LOG.log(System.Logger.Level.INFO, "mesh shutting down");
+                table.close(drain);
+                Dashboard d = dashboard;
+                if (d != null) {
+                    d.close();
+                }
+                LOG.log(System.Logger.Level.INFO, "mesh stopped");
+            }
+        } finally {
+            reloadLock.unlock();
+            stopped.countDown();
+        }
     }
 
     @Override
     public Map<String, RouteStatus> status() {
-        throw new UnsupportedOperationException("todo");
+        return StatusView.of(table.routes());
     }
 
     @Override
     public List<String> logs(String ref) throws UnknownRefException {
-        throw new UnsupportedOperationException("todo");
+        return backend(ref).log().lines();
     }
 
     @Override
     public String kill(String ref) throws UnknownRefException {
-        throw new UnsupportedOperationException("todo");
+        Backend b = backend(ref);
+        BackendConfig bc = b.config();
+        if (b.process() == null) {
+            if (bc.isInternal()) {
+                throw new IllegalStateException(b.label() + " is answered by the mesh itself; there is no process to kill");
+            }
+            if (bc.isManaged()) {
+                throw new IllegalStateException(b.label() + " is request-driven (stdio): it has no persistent process to kill");
+            }
+            throw new IllegalStateException(b.label() + " is a pure proxy (no cmd): the mesh did not start it and will not kill it");
+        }
+        boolean wasRunning = b.process().kill();
+        String msg = wasRunning ? b.label() + ": process tree stopped" : b.label() + ": no process was running";
+        LOG.log(System.Logger.Level.INFO, msg);
+        return msg;
     }
 
     @Override
     public String configJson() {
-        throw new UnsupportedOperationException("todo");
+        return config.routesJson();
     }
 
     @Override
     public String configVersion() {
-        throw new UnsupportedOperationException("todo");
+        return version;
     }
 
     @Override
     public Config config() {
-        throw new UnsupportedOperationException("todo");
+        return config;
     }
 
     @Override
     public void reload(String routesJson) throws ConfigException {
-        throw new UnsupportedOperationException("todo");
+        reloadLock.lock();
+        try {
+            apply(config.withRoutesJson(routesJson), true);
+        } finally {
+            reloadLock.unlock();
+        }
     }
 
     @Override
-    public void reload(Config config) throws ConfigException {
-        throw new UnsupportedOperationException("todo");
+    public void reload(Config next) throws ConfigException {
+        reloadLock.lock();
+        try {
+            Config current = config;
+            Config normalized = next.normalize();
+            if (!Objects.equals(normalized.dashboardHost(), current.dashboardHost())
+                    || !Objects.equals(normalized.dashboardPort(), current.dashboardPort())
+                    || !Objects.equals(normalized.dashboardToken(), current.dashboardToken())) {
+                throw new ConfigException("dashboard_host, dashboard_port and dashboard_token cannot change "
+                        + "while the mesh runs: restart it to apply them");
+            }
+            // a config read from the file in force is already on disk: writing it back would only
+            // reformat the user's file
+            boolean persist = next.configPath() == null || current.configPath() == null
+                    || !next.configPath().toAbsolutePath().normalize()
+                    .equals(current.configPath().toAbsolutePath().normalize());
+            apply(normalized.withConfigPath(current.configPath()), persist);
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
+    private void apply(Config next, boolean persist) throws ConfigException {
+        Config current = config;
+        if (!started || shutDown || role != Role.MASTER) {
+            throw new ConfigException("the mesh is not running: nothing to reload");
+        }
+        if (next.equals(current)) {
+            return;
+        }
+        RouteTable.Plan plan;
+        try {
+            plan = table.prepare(current, next);
+        } catch (IOException e) {
+            throw new ConfigException("reload not applied: " + e.getMessage(), e);
+        }
+        Path path = current.configPath();
+        if (persist && path != null) {
+            try {
+                Config.save(path, next);
+            } catch (IOException e) {
+                table.abort(plan);
+                throw new ConfigException("reload not applied: cannot write " + path + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            table.commit(plan);
+        } catch (IOException e) {
+            if (persist && path != null) {
+                try {
+                    Config.save(path, current);
+                } catch (IOException restore) {
+                    e.addSuppressed(restore);
+                }
+            }
+            throw new ConfigException("reload not applied: " + e.getMessage(), e);
+        }
+        config = next;
+        version = versionOf(next);
+        LOG.log(System.Logger.Level.INFO, "config reloaded (version " + version + ")");
     }
 
     @Override
     public Map<String, RouteMetrics.Snapshot> metrics() {
-        throw new UnsupportedOperationException("todo");
+        Map<String, RouteMetrics.Snapshot> out = new LinkedHashMap<>();
+        for (Route r : table.routes().values()) {
+            out.put(String.valueOf(r.port()), r.context().metrics().snapshot());
+        }
+        return out;
     }
 
     @Override
     public AutoCloseable subscribeLogs(BiConsumer<String, String> listener) {
-        throw new UnsupportedOperationException("todo");
+        return table.subscribeLogs(listener);
+    }
+
+    /** Finds a backend by {@code PORT:INDEX}, or by the internal port of an http/tcp backend. */
+    private Backend backend(String ref) throws UnknownRefException {
+        String r = ref == null ? "" : ref.trim();
+        int colon = r.indexOf(':');
+        Map<Integer, Route> routes = table.routes();
+        if (colon > 0) {
+            try {
+                Route route = routes.get(Integer.parseInt(r.substring(0, colon).trim()));
+                int index = Integer.parseInt(r.substring(colon + 1).trim());
+                if (route != null && index >= 0 && index < route.context().backends().size()) {
+                    return route.context().backends().get(index);
+                }
+            } catch (NumberFormatException e) {
+                throw new UnknownRefException(ref);
+            }
+            throw new UnknownRefException(ref);
+        }
+        for (Route route : routes.values()) {
+            for (Backend b : route.context().backends()) {
+                if (!r.isEmpty() && r.equals(b.config().internalPort())) {
+                    return b;
+                }
+            }
+        }
+        throw new UnknownRefException(ref);
+    }
+
+    private static boolean dashboardPortFree(Config cfg) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getByName(cfg.dashboardHost()), cfg.dashboardPortNumber()));
+            return true;
+        } catch (BindException e) {
+            return false;
+        }
+    }
+
+    private static String versionOf(Config config) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(config.toJson().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
     }
 }

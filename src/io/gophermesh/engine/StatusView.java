@@ -1,0 +1,100 @@
+package io.gophermesh.engine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.gophermesh.config.Protocol;
+import io.gophermesh.config.RouteConfig;
+import io.gophermesh.process.BackendState;
+import io.gophermesh.process.ProcessSnapshot;
+import io.gophermesh.route.Backend;
+import io.gophermesh.route.Route;
+import io.gophermesh.route.RouteContext;
+
+/** Turns the running routes into the status records the dashboard and console show. */
+final class StatusView {
+    private static final int PROBE_TIMEOUT_MILLIS = 200;
+
+    private StatusView() {
+    }
+
+    static Map<String, RouteStatus> of(Map<Integer, Route> routes) {
+        Map<String, RouteStatus> out = new LinkedHashMap<>();
+        for (Route route : routes.values()) {
+            RouteContext ctx = route.context();
+            RouteConfig rc = ctx.config();
+            if (rc.isInternal()) {
+                continue;
+            }
+            List<BackendStatus> backends = new ArrayList<>(ctx.backends().size());
+            for (Backend b : ctx.backends()) {
+                backends.add(backend(rc, b));
+            }
+            out.put(String.valueOf(ctx.port()), new RouteStatus(rc.name(), rc.protocol().wireName(),
+                    rc.stdioMode() == null ? "" : rc.stdioMode().wireName(), rc.loadBalance().wireName(),
+                    List.copyOf(backends)));
+        }
+        return out;
+    }
+
+    private static BackendStatus backend(RouteConfig rc, Backend b) {
+        String host = rc.protocol() == Protocol.STDIO ? "" : nullToEmpty(b.config().internalHost());
+        String port = rc.protocol() == Protocol.STDIO ? "" : nullToEmpty(b.config().internalPort());
+        String status;
+        long pid = 0;
+        String uptime = "";
+        if (rc.protocol() == Protocol.STDIO) {
+            status = BackendState.REQUEST_DRIVEN.label();
+        } else if (b.process() != null) {
+            ProcessSnapshot snap = b.process().snapshot();
+            status = snap.state().label();
+            pid = snap.pid();
+            if (snap.startedAt() != null) {
+                uptime = goDuration(Duration.between(snap.startedAt(), Instant.now()));
+            }
+        } else {
+            // a pure proxy has no process: it is Running when something answers on its port
+            status = accepting(b) ? BackendState.RUNNING.label() : BackendState.DORMANT.label();
+        }
+        return new BackendStatus(b.ref(), b.config().name(), host, port, status, pid, uptime, b.inFlight(), b.served());
+    }
+
+    private static boolean accepting(Backend b) {
+        if (b.address() == null) {
+            return false;
+        }
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(b.address().getHostString(), b.address().getPort()), PROBE_TIMEOUT_MILLIS);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Go's time.Duration.String() rounded to seconds: {@code 0s}, {@code 45s}, {@code 1h2m3s}. */
+    static String goDuration(Duration d) {
+        long s = Math.max(0, Math.round(d.toMillis() / 1000.0));
+        long h = s / 3600;
+        long m = (s % 3600) / 60;
+        long sec = s % 60;
+        StringBuilder out = new StringBuilder();
+        if (h > 0) {
+            out.append(h).append('h');
+        }
+        if (h > 0 || m > 0) {
+            out.append(m).append('m');
+        }
+        return out.append(sec).append('s').toString();
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}
