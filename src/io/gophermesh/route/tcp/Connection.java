@@ -21,8 +21,8 @@ import io.gophermesh.route.RouteMetrics;
  */
 final class Connection implements Runnable, Dialer.Watch {
     private static final System.Logger LOG = System.getLogger(TcpRoute.class.getName());
-    // per direction; large enough for bulk transfers, small enough for thousands of connections
-    private static final int BUFFER_SIZE = 64 * 1024;
+    // per direction: 32 KiB keeps bulk transfers fast while 10,000 connections stay under ~640 MiB
+    private static final int BUFFER_SIZE = 32 * 1024;
 
     private final Socket client;
     private final RouteContext context;
