@@ -1,6 +1,5 @@
 package io.gophermesh.balance;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -8,11 +7,11 @@ import java.util.function.IntUnaryOperator;
  * instead of the first one taking every request.
  */
 final class LeastConn implements Balancer {
-    private final AtomicInteger counter = new AtomicInteger();
+    private final RoundRobin turns = new RoundRobin();
 
     @Override
     public int[] order(int count, String clientIp, IntUnaryOperator inFlight) {
-        int[] order = RoundRobin.rotated(count, Math.floorMod(counter.getAndIncrement(), count));
+        int[] order = RoundRobin.rotated(count, turns.next(count));
         int[] load = new int[count];
         for (int i = 0; i < count; i++) {
             load[i] = inFlight.applyAsInt(order[i]);

@@ -89,6 +89,13 @@ public final class Main {
                     + config.dashboardHost() + ":" + config.dashboardPort() + "; exiting");
             return 0;
         }
+        if (options.watch()) {
+            try {
+                engine.watchConfig();
+            } catch (IOException e) {
+                err.println("mesh: --watch: cannot watch " + options.config() + ": " + e.getMessage());
+            }
+        }
         try {
             engine.run();
         } catch (IOException e) {

@@ -50,6 +50,7 @@ public final class Engine implements MeshEngine, MeshControl {
     private volatile Dashboard dashboard;
     private volatile boolean started;
     private volatile boolean shutDown;
+    private volatile ConfigWatcher watcher;
 
     private Engine(Config config, EngineOptions options) {
         this.config = config;
@@ -93,6 +94,7 @@ public final class Engine implements MeshEngine, MeshControl {
                 return;
             }
             role = Role.MASTER;
+            StalePortCheck.report(cfg);
             table.start(cfg);
             try {
                 dashboard = Dashboard.start(this, cfg.dashboardHost(), cfg.dashboardPortNumber());
@@ -128,6 +130,28 @@ public final class Engine implements MeshEngine, MeshControl {
         return "http://" + host + ":" + port + "/";
     }
 
+    /**
+     * Reloads whenever the config file changes on disk (debounced). An invalid file is reported in
+     * the log and ignored. Stops at {@link #shutdown}.
+     *
+     * @throws IOException when the file's folder cannot be watched
+     * @throws IllegalStateException when the config was not loaded from a file
+     */
+    public void watchConfig() throws IOException {
+        Path path = config.configPath();
+        if (path == null) {
+            throw new IllegalStateException("the config was not loaded from a file: nothing to watch");
+        }
+        reloadLock.lock();
+        try {
+            if (watcher == null && !shutDown) {
+                watcher = new ConfigWatcher(path, this);
+            }
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
     /** Opens the dashboard in the user's browser, best effort and silent when there is none. */
     public void openDashboard() {
         DesktopBrowser.open(dashboardUrl());
@@ -157,6 +181,10 @@ public final class Engine implements MeshEngine, MeshControl {
             if (role == Role.MASTER) {
                 Duration drain = timeout.dividedBy(2).compareTo(SHUTDOWN_DRAIN) < 0 ? timeout.dividedBy(2) : SHUTDOWN_DRAIN;
                 LOG.log(System.Logger.Level.INFO, "mesh shutting down");
+                ConfigWatcher w = watcher;
+                if (w != null) {
+                    w.close();
+                }
                 table.close(drain);
                 Dashboard d = dashboard;
                 if (d != null) {
