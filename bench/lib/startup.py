@@ -73,7 +73,7 @@ def one_try(cmd, ports, http_port, idle, log):
     return {
         "first_ms": (first - t0) * 1000,
         "all_ms": (every - t0) * 1000,
-        "http_ms": (http - t0) * 1000,
+        "http_ms": (http - t0) * 1000 if http_port else float("nan"),
         "rss_mb": rss,
         "stop_ms": stop_ms,
         "exit": proc.returncode,
@@ -113,7 +113,7 @@ def main():
     out = {"label": args.label, "opts": args.opts, "tries": len(tries), "errors": len(errors),
            "last_error": errors[-1] if errors else ""}
     for key in ("first_ms", "all_ms", "http_ms", "rss_mb", "stop_ms"):
-        if tries:
+        if tries and not (key == "http_ms" and not args.http_port):
             out[key] = round(statistics.median(t[key] for t in tries), 1)
     if tries:
         out["first_all_ms"] = [round(t["first_ms"], 1) for t in tries]
