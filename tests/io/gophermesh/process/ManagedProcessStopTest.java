@@ -159,7 +159,7 @@ class ManagedProcessStopTest {
         // SIGTERM is ignored, so the idle stop takes the full grace: a window to arrive in
         ManagedProcess p = fixture.make(Fixture.backend(port, null, Duration.ofMillis(200), null, "server.py",
                 Integer.toString(port), "--ignore-term"), log,
-                Fixture.withKillGrace(Fixture.fast(), Duration.ofMillis(1500)));
+                Fixture.withKillGrace(Fixture.fast(), Duration.ofMillis(1000)));
 
         p.ensureReady();
         long first = p.snapshot().pid();
