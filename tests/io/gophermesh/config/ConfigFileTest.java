@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Loading and atomic saving on a real file system. */
 @Timeout(20)
 class ConfigFileTest {
-    /** The sample shipped with the Go GopherMesh, when its source is present. */
-    private static final Path GO_SAMPLE = Path.of("/work/gosrc/sample/sample_config.json");
+    /** A config in the exact layout the Go GopherMesh writes (json.MarshalIndent, its schema only). */
+    private static final Path GO_SAMPLE = Path.of("tests", "fixtures", "go-layout-config.json");
 
     @TempDir
     Path dir;
@@ -84,22 +84,21 @@ class ConfigFileTest {
 
     @Test
     void goSampleConfigLoadsUnchanged() throws Exception {
-        assumeTrue(Files.isRegularFile(GO_SAMPLE), "Go sample not present");
         Path path = dir.resolve("sample_config.json");
         Files.copy(GO_SAMPLE, path);
         Config c = Config.load(path);
         assertEquals(7, c.routes().size());
-        assertEquals(List.of("17081", "17082", "17083", "17084", "18000", "18081", "18082"),
+        assertEquals(List.of("18081", "18082", "18083", "18084", "19000", "19081", "19082"),
                 List.copyOf(c.routes().keySet()));
-        assertEquals(2, c.routes().get("18081").backends().size());
-        assertEquals(LoadBalance.LEAST_CONN, c.routes().get("18081").loadBalance());
-        assertEquals(Protocol.TCP, c.routes().get("17081").protocol());
-        assertEquals(Protocol.STDIO, c.routes().get("17083").protocol());
-        assertEquals(StdioMode.STREAM, c.routes().get("17083").stdioMode());
-        assertEquals("", c.routes().get("17083").backends().getFirst().internalPort());
-        assertEquals(StdioMode.HTTP, c.routes().get("17084").stdioMode());
-        assertTrue(c.routes().get("18000").isInternal());
-        assertEquals("19999", c.dashboardPort());
+        assertEquals(2, c.routes().get("19081").backends().size());
+        assertEquals(LoadBalance.LEAST_CONN, c.routes().get("19081").loadBalance());
+        assertEquals(Protocol.TCP, c.routes().get("18081").protocol());
+        assertEquals(Protocol.STDIO, c.routes().get("18083").protocol());
+        assertEquals(StdioMode.STREAM, c.routes().get("18083").stdioMode());
+        assertEquals("", c.routes().get("18083").backends().getFirst().internalPort());
+        assertEquals(StdioMode.HTTP, c.routes().get("18084").stdioMode());
+        assertTrue(c.routes().get("19000").isInternal());
+        assertEquals("29999", c.dashboardPort());
         // Go wrote it with MarshalIndent; we write the same bytes back.
         assertEquals(Files.readString(GO_SAMPLE).strip(), c.toJson());
         Config.save(path, c);
