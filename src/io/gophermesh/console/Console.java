@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -52,6 +53,7 @@ public final class Console implements AutoCloseable {
     private final Terminal.SignalHandler previousInterrupt;
     private volatile boolean closed;
     private volatile Thread runner;
+    private volatile boolean reading;
 
     /**
      * A console with its history in {@link #defaultHistoryFile()}.
@@ -132,27 +134,11 @@ public final class Console implements AutoCloseable {
         out.flush();
         try {
             while (!closed) {
-                String line;
-                try {
-                    line = reader.readLine(PROMPT);
-                } catch (UserInterruptException e) {
-                    if (e.getPartialLine() == null || e.getPartialLine().isBlank()) {
-                        out.println("(quit or Ctrl-D stops the mesh)");
-                        out.flush();
-                    }
-                    continue;
-                } catch (EndOfFileException e) {
-                    if (closed) {
-                        return;
-                    }
-                    break;
-                } catch (IOError | UncheckedIOException e) {
-                    if (!closed) {
-                        LOG.log(Level.WARNING, "console stopped: terminal failed: " + e.getMessage());
-                    }
+                Optional<String> line = prompt(out);
+                if (closed) {
                     return;
                 }
-                if (commands.execute(line, out) == Commands.Next.QUIT) {
+                if (line.isEmpty() || commands.execute(line.get(), out) == Commands.Next.QUIT) {
                     break;
                 }
             }
@@ -164,6 +150,34 @@ public final class Console implements AutoCloseable {
             onQuit.run();
         } finally {
             saveHistory();
+        }
+    }
+
+    /** @return the line typed ("" after Ctrl-C), empty on Ctrl-D or when the terminal is gone */
+    private Optional<String> prompt(PrintWriter out) {
+        reading = true;
+        try {
+            if (closed) {
+                return Optional.empty();
+            }
+            return Optional.of(reader.readLine(PROMPT));
+        } catch (UserInterruptException e) {
+            if (!closed && (e.getPartialLine() == null || e.getPartialLine().isBlank())) {
+                out.println("(quit or Ctrl-D stops the mesh)");
+                out.flush();
+            }
+            return Optional.of("");
+        } catch (EndOfFileException e) {
+            return Optional.empty();
+        } catch (IOError | UncheckedIOException e) {
+            if (!closed) {
+                // without a terminal there is no prompt any more; the mesh goes on until stopped otherwise
+                LOG.log(Level.WARNING, "console stopped: terminal failed: " + e.getMessage());
+                closed = true;
+            }
+            return Optional.empty();
+        } finally {
+            reading = false;
         }
     }
 
@@ -224,9 +238,10 @@ public final class Console implements AutoCloseable {
         }
         closed = true;
         commands.interrupt();
-        // readLine ends with UserInterruptException when its thread is interrupted
+        // readLine ends with UserInterruptException when its thread is interrupted; a thread busy
+        // with a command (the quit callback above all) is left alone
         Thread thread = runner;
-        if (thread != null) {
+        if (thread != null && reading) {
             thread.interrupt();
         }
         saveHistory();

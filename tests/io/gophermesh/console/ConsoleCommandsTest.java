@@ -216,6 +216,21 @@ class ConsoleCommandsTest {
     }
 
     @Test
+    void closeDuringTheQuitCallbackDoesNotInterruptIt() throws Exception {
+        TerminalSession s = session(new FakeMesh(null));
+        AtomicReference<Boolean> interrupted = new AtomicReference<>();
+        s.duringQuit = () -> {
+            s.console.close(); // what a shutdown hook does while the mesh stops
+            interrupted.set(Thread.currentThread().isInterrupted());
+        };
+        s.keyboard.type("quit\n");
+        s.awaitExit();
+        assertEquals(1, s.quits);
+        assertEquals(Boolean.FALSE, interrupted.get());
+        s.close();
+    }
+
+    @Test
     void ctrlCClearsTheLineAndKeepsThePrompt() throws Exception {
         try (TerminalSession s = session(new FakeMesh(null))) {
             s.terminal.raise(Terminal.Signal.INT);

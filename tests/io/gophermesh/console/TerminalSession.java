@@ -54,12 +54,16 @@ final class TerminalSession implements AutoCloseable {
     final Console console;
     final Thread thread;
     volatile int quits;
+    volatile Runnable duringQuit = () -> { };
     volatile int opens;
 
     TerminalSession(FakeMesh mesh, Path history, Commands.ConfigParser parser) throws IOException {
         this.mesh = mesh;
         terminal = new DumbTerminal("test", "dumb", keyboard, screen, StandardCharsets.UTF_8);
-        console = new Console(mesh, terminal, () -> quits++, () -> opens++, history, parser);
+        console = new Console(mesh, terminal, () -> {
+            duringQuit.run();
+            quits++;
+        }, () -> opens++, history, parser);
         thread = Thread.ofPlatform().name("console").start(console::run);
         awaitPrompts(1);
     }
