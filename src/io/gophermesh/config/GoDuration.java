@@ -8,7 +8,7 @@ import java.time.Duration;
  * Durations written the way Go's {@code time.ParseDuration} reads them and {@code Duration.String}
  * writes them, so that a config file reads the same to both implementations.
  */
-final class GoDuration {
+public final class GoDuration {
     /** Go keeps durations in a signed 64-bit count of nanoseconds; anything longer does not exist there. */
     private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);
     private static final BigInteger MIN_NANOS = BigInteger.valueOf(Long.MIN_VALUE);
@@ -24,7 +24,7 @@ final class GoDuration {
      * @return the duration
      * @throws IllegalArgumentException with a user-facing reason when the text is not a duration
      */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("empty duration");
         }
@@ -92,7 +92,7 @@ final class GoDuration {
      * @param duration any duration, also one beyond Go's range
      * @return its text
      */
-    static String format(Duration duration) {
+    public static String format(Duration duration) {
         if (duration.isZero()) {
             return "0s";
         }

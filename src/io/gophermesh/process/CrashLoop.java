@@ -83,7 +83,7 @@ final class CrashLoop {
             return null;
         }
         return new ColdStartException(label + ": " + failures + " failed start(s) in a row; next start in "
-                + Durations.format(left), lastLines, left);
+                + Durations.millis(left), lastLines, left);
     }
 
     /** @return the log line for the state after a failed start */
@@ -92,6 +92,6 @@ final class CrashLoop {
             return "gave up after " + failures + " failed starts in a row; kill it or reload the config to retry";
         }
         Duration left = waitLeft(now);
-        return "failed start " + failures + " in a row; next start in " + Durations.format(left == null ? Duration.ZERO : left);
+        return "failed start " + failures + " in a row; next start in " + Durations.millis(left == null ? Duration.ZERO : left);
     }
 }

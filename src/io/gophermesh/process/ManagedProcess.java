@@ -273,14 +273,14 @@ public final class ManagedProcess {
                 lock.unlock();
             }
             note("pid " + run.pid + " ready on port " + port + " after "
-                    + Durations.format(Duration.ofNanos(System.nanoTime() - run.decidedNanos)));
+                    + Durations.millis(Duration.ofNanos(System.nanoTime() - run.decidedNanos)));
             run.ready.complete(null);
             outcome = watch(run);
         }
         String failure = null;
         if (outcome == Outcome.TIMEOUT) {
-            failure = label + ": port " + port + " not ready after " + Durations.format(startTimeout);
-            note("stopping pid " + run.pid + ": port " + port + " not ready after " + Durations.format(startTimeout));
+            failure = label + ": port " + port + " not ready after " + Durations.millis(startTimeout);
+            note("stopping pid " + run.pid + ": port " + port + " not ready after " + Durations.millis(startTimeout));
             ProcessTree.stop(process.toHandle(), timing.killGrace());
         } else if (outcome == Outcome.STOPPED) {
             note("stopping pid " + run.pid + ": " + run.stopReason);
@@ -322,7 +322,7 @@ public final class ManagedProcess {
                 waitNanos = idle.nanosUntilIdle();
                 if (waitNanos == 0) {
                     // decided under the lock: an ensureReady from now on waits for this stop
-                    run.requestStop(timing.killGrace(), "idle for " + Durations.format(idle.timeout()));
+                    run.requestStop(timing.killGrace(), "idle for " + Durations.millis(idle.timeout()));
                     return Outcome.STOPPED;
                 }
             } finally {

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Timeout;
 class DurationsTest {
     @Test
     void durationsAreWrittenAsInTheConfig() {
-        assertEquals("700ms", Durations.format(Duration.ofMillis(700)));
-        assertEquals("30s", Durations.format(Duration.ofSeconds(30)));
-        assertEquals("1.5s", Durations.format(Duration.ofMillis(1500)));
-        assertEquals("10m0s", Durations.format(Duration.ofMinutes(10)));
-        assertEquals("1h2m3s", Durations.format(Duration.ofSeconds(3723)));
+        assertEquals("700ms", Durations.millis(Duration.ofMillis(700)));
+        assertEquals("30s", Durations.millis(Duration.ofSeconds(30)));
+        assertEquals("1.5s", Durations.millis(Duration.ofMillis(1500)));
+        assertEquals("10m0s", Durations.millis(Duration.ofMinutes(10)));
+        assertEquals("1h2m3s", Durations.millis(Duration.ofSeconds(3723)));
     }
 }
