@@ -149,7 +149,7 @@ final class CgiHandler implements RequestHandler {
             try {
                 writer.body(buf, 0, n);
             } catch (IOException e) {
-                child.kill("client disconnected");
+                child.kill(Child.CLIENT_GONE);
                 ex.markFailed();
                 return false;
             }
@@ -160,7 +160,8 @@ final class CgiHandler implements RequestHandler {
         boolean cut = framing == ResponseWriter.Framing.LENGTH ? left > 0
                 : lease.timedOut() || child.killedFor() != null;
         if (cut) {
-            LOG.log(System.Logger.Level.WARNING, child.label() + ": CGI response cut off"
+            LOG.log(child.clientGone() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    child.label() + ": CGI response cut off"
                     + (child.killedFor() == null ? "" : ": " + child.killedFor()));
             ex.markFailed();
             return false;

@@ -26,6 +26,8 @@ import io.gophermesh.route.Backend;
  * is waited for, so none is left a zombie.
  */
 final class Child {
+    /** Kill reason when the client went away; such a kill is no fault of the child. */
+    static final String CLIENT_GONE = "client disconnected";
     private static final System.Logger LOG = System.getLogger(Child.class.getName());
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
     /** Longest stderr line kept whole; longer ones are cut into pieces of this size. */
@@ -127,6 +129,11 @@ final class Child {
         }
         LOG.log(System.Logger.Level.DEBUG, () -> label + ": killing child: " + why);
         ProcessTree.kill(process.toHandle());
+    }
+
+    /** @return whether the child was killed because its client went away */
+    boolean clientGone() {
+        return CLIENT_GONE.equals(killedFor);
     }
 
     /** @return why the mesh killed the child, {@code null} when it did not */

@@ -85,7 +85,7 @@ final class HttpExchange {
      * @param child the request's child
      */
     void killOnDisconnect(Child child) {
-        client.onEnd(() -> child.kill("client disconnected"));
+        client.onEnd(() -> child.kill(Child.CLIENT_GONE));
     }
 
     /**

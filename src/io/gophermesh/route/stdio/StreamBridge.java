@@ -79,7 +79,7 @@ final class StreamBridge {
                 toClient.write(buf, 0, n);
                 toClient.flush();
             } catch (IOException e) {
-                child.kill("client disconnected");
+                child.kill(Child.CLIENT_GONE);
                 break;
             }
             metrics.addBytesOut(n);
@@ -126,7 +126,7 @@ final class StreamBridge {
             }
         } catch (IOException e) {
             if (!outputDone.get()) {
-                child.kill("client disconnected");
+                child.kill(Child.CLIENT_GONE);
             }
         } finally {
             Child.closeQuietly(stdin);

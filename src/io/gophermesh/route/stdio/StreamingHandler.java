@@ -66,7 +66,7 @@ final class StreamingHandler implements RequestHandler {
                 }
                 writer.body(buf, 0, n);
             } catch (IOException e) {
-                child.kill("client disconnected");
+                child.kill(Child.CLIENT_GONE);
                 ex.markFailed();
                 return false;
             }
@@ -93,7 +93,8 @@ final class StreamingHandler implements RequestHandler {
             writer.head(200, null, headers, framing);
         } else if (lease.timedOut() || child.killedFor() != null) {
             // the client keeps what it got; no last chunk, so it can tell the response was cut off
-            LOG.log(System.Logger.Level.WARNING, child.label() + ": response cut off: " + child.killedFor());
+            LOG.log(child.clientGone() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    child.label() + ": response cut off: " + child.killedFor());
             ex.markFailed();
             return false;
         }

@@ -39,7 +39,9 @@ final class Variables {
         Map<String, String> env = common(head, socket);
         env.put("GOPHERMESH_STDIO_MODE", "http");
         env.put("REQUEST_URI", head.requestUri());
-        env.put("CONTENT_LENGTH", head.contentLength() >= 0 ? Long.toString(head.contentLength()) : null);
+        // as Go's request parser reports it: the declared length, 0 without a body, unknown when chunked
+        env.put("CONTENT_LENGTH", head.chunked() ? null
+                : Long.toString(Math.max(0, head.contentLength())));
         for (Header h : head.headers()) {
             String name = variable(h.name());
             if (name != null && !name.equals("HTTP_PROXY")) {

@@ -29,6 +29,7 @@ final class WarmPool {
     private final Deque<Child> idle = new ArrayDeque<>();
     private Thread filler;
     private boolean closed;
+    private boolean spawning;
     /** A warm child died before serving: the next start waits, so a crashing command does not spin. */
     private boolean diedIdle;
 
@@ -87,16 +88,19 @@ final class WarmPool {
     /** Stops the filler and kills the waiting children. */
     void close() {
         Deque<Child> left;
+        boolean interrupt;
         lock.lock();
         try {
             closed = true;
+            interrupt = !spawning;
             left = new ArrayDeque<>(idle);
             idle.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        if (filler != null) {
+        // a filler that is starting a child finds the pool closed when it offers the child
+        if (filler != null && interrupt) {
             filler.interrupt();
         }
         for (Child child : left) {
@@ -129,10 +133,15 @@ final class WarmPool {
                     backoff = longer(backoff);
                 }
                 supervisor.limiter().acquireIdle(context.config().effectiveMaxConcurrency());
+                if (!beginSpawn()) {
+                    supervisor.limiter().release();
+                    return;
+                }
                 Child child;
                 try {
                     child = supervisor.spawn(context, "", env, " (warm)");
                 } catch (NoChildException e) {
+                    endSpawn();
                     supervisor.limiter().release();
                     LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; warm pool retries in "
                             + backoff.toMillis() + " ms");
@@ -160,9 +169,37 @@ final class WarmPool {
         return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
     }
 
+    /**
+     * Marks a start in progress, unless the pool is closing. A start must not be interrupted: the
+     * process could come up after its starter gave up on it, and nobody would own it.
+     */
+    private boolean beginSpawn() {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            spawning = true;
+            Thread.interrupted();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void endSpawn() {
+        lock.lock();
+        try {
+            spawning = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private boolean offer(Child child) {
         lock.lock();
         try {
+            spawning = false;
             if (closed) {
                 return false;
             }

@@ -125,6 +125,19 @@ class StdioStreamTest {
     }
 
     @Test
+    void clientThatNeverClosesIsLetGoAfterTheOutputEnds() throws Exception {
+        RouteMetrics metrics = new RouteMetrics();
+        route = StdioFixture.mode(StdioMode.STREAM).worker("noread.py").metrics(metrics).start();
+        try (Socket s = HttpProbe.connect(route.port())) {
+            assertEquals("hi\n", new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            // the client keeps its socket open: the exchange must still end
+            Await.until(Duration.ofSeconds(10), "exchange over", () -> metrics.snapshot().inFlight() == 0
+                    && metrics.snapshot().requests() == 1);
+            assertEquals(1, route.context().backends().getFirst().served());
+        }
+    }
+
+    @Test
     void clientDisconnectKillsTheChild() throws Exception {
         route = StdioFixture.mode(StdioMode.STREAM).worker("forever.py").start();
         Backend backend = route.context().backends().getFirst();
