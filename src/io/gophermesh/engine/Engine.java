@@ -56,7 +56,9 @@ public final class Engine implements MeshEngine, MeshControl {
         this.config = config;
         this.version = versionOf(config);
         this.options = options;
-        this.table = new RouteTable(Healthz.json(options.healthz()));
+        Path file = config.configPath();
+        Path folder = file == null ? null : file.toAbsolutePath().normalize().getParent();
+        this.table = new RouteTable(Healthz.json(options.healthz()), folder);
     }
 
     /**

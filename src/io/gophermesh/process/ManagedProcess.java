@@ -2,6 +2,7 @@ package io.gophermesh.process;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import io.gophermesh.config.BackendConfig;
  * single flight, readiness, log capture, supervision, crash-loop backoff, scale to zero, and
  * stopping of the whole process tree.
  *
- * <p>The process runs in the mesh's working directory with the mesh's environment; its stdin is
+ * <p>The process runs in the folder given at construction (the engine passes the config file's
+ * folder) with the mesh's environment; its stdin is
  * closed. All methods are safe to call from any thread, virtual threads included.
  */
 public final class ManagedProcess {
@@ -27,6 +29,7 @@ public final class ManagedProcess {
     private enum Outcome { READY, EXITED, TIMEOUT, STOPPED, SPAWN_FAILED }
 
     private final String label;
+    private final Path workDir;
     private final LogBuffer log;
     private final Timing timing;
     private final List<String> command;
@@ -48,10 +51,26 @@ public final class ManagedProcess {
      * @throws IllegalArgumentException when the backend is not a managed one with a port
      */
     public ManagedProcess(String label, BackendConfig config, LogBuffer log) {
-        this(label, config, log, Timing.DEFAULT);
+        this(label, config, log, null, Timing.DEFAULT);
+    }
+
+    /**
+     * @param label   how log lines and errors name this backend, e.g. {@code route 18081 backend api-a}
+     * @param config  the backend's config
+     * @param log     where the process's stdout and stderr lines go
+     * @param workDir folder the process runs in (relative args resolve there), {@code null} for the
+     *                mesh's working directory
+     */
+    public ManagedProcess(String label, BackendConfig config, LogBuffer log, Path workDir) {
+        this(label, config, log, workDir, Timing.DEFAULT);
     }
 
     ManagedProcess(String label, BackendConfig config, LogBuffer log, Timing timing) {
+        this(label, config, log, null, timing);
+    }
+
+    ManagedProcess(String label, BackendConfig config, LogBuffer log, Path workDir, Timing timing) {
+        this.workDir = workDir;
         if (!config.isManaged()) {
             throw new IllegalArgumentException(label + ": cmd \"" + config.cmd() + "\" is not a program to start");
         }
@@ -238,7 +257,11 @@ public final class ManagedProcess {
     private void superviseRun(Run run) {
         Process process;
         try {
-            process = Spawner.start(new ProcessBuilder(command));
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (workDir != null) {
+                builder.directory(workDir.toFile());
+            }
+            process = Spawner.start(builder);
         } catch (IOException e) {
             note("cannot start " + String.join(" ", command) + ": " + e.getMessage());
             finish(run, Outcome.SPAWN_FAILED, label + ": cannot start " + command.getFirst() + ": " + e.getMessage());

@@ -71,6 +71,9 @@ final class Child {
             command.addAll(config.args());
         }
         ProcessBuilder builder = new ProcessBuilder(command);
+        if (backend.workDir() != null) {
+            builder.directory(backend.workDir().toFile());
+        }
         Map<String, String> environment = builder.environment();
         env.forEach((k, v) -> {
             if (v == null) {
