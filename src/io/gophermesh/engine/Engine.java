@@ -99,7 +99,11 @@ public final class Engine implements MeshEngine, MeshControl {
             StalePortCheck.report(cfg);
             table.start(cfg);
             try {
-                dashboard = Dashboard.start(this, cfg.dashboardHost(), cfg.dashboardPortNumber());
+                dashboard = Dashboard.builder().mesh(this)
+                        .host(cfg.dashboardHost()).port(cfg.dashboardPortNumber())
+                        .token(cfg.dashboardToken()).configPath(cfg.configPath())
+                        .healthz(options.healthz())
+                        .build().start();
             } catch (IOException | RuntimeException e) {
                 table.close(Duration.ZERO);
                 throw new IOException("dashboard " + cfg.dashboardHost() + ":" + cfg.dashboardPort()
