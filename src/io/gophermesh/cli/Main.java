@@ -2,25 +2,35 @@ package io.gophermesh.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.gophermesh.config.Config;
 import io.gophermesh.config.ConfigException;
+import io.gophermesh.console.Console;
 import io.gophermesh.engine.Engine;
 import io.gophermesh.engine.EngineOptions;
 import io.gophermesh.engine.Role;
+import io.gophermesh.launch.LaunchDecision;
+import io.gophermesh.launch.LaunchFlow;
+import io.gophermesh.launch.LaunchProtocol;
+import io.gophermesh.launch.LaunchProtocolOptions;
 
 /**
- * {@code java -jar mesh.jar}: loads the config, runs the engine until SIGINT/SIGTERM, and exits
- * with 0 (stopped cleanly, or another instance already serves), 1 (failed while running) or
- * 2 (bad command line, bad config, refused launch URL, port taken).
+ * {@code java -jar mesh.jar}: loads the config, runs the engine until SIGINT/SIGTERM or the
+ * console's {@code quit}, and exits with 0 (stopped cleanly, another instance already serves, or a
+ * launch URL found its route ready), 1 (failed while running) or 2 (bad command line, bad config,
+ * refused launch URL, port taken).
  */
 public final class Main {
     /** Held so that the level set on it is not lost when the JDK drops unused loggers. */
     private static final Logger HELIDON_LOG = Logger.getLogger("io.helidon");
+    private static final Logger ROOT_LOG = Logger.getLogger("");
     /** Budget of a graceful shutdown. */
     static final Duration SHUTDOWN_BUDGET = Duration.ofSeconds(5);
 
@@ -32,10 +42,8 @@ public final class Main {
      */
     public static void main(String[] args) {
         configureLogging();
-        int code = run(args, System.out, System.err);
-        if (code != 0) {
-            System.exit(code);
-        }
+        // exit explicitly: after a console quit, server threads would otherwise keep the JVM alive
+        System.exit(run(args, System.out, System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -54,16 +62,21 @@ public final class Main {
             out.println("gophermesh " + version());
             return 0;
         }
+        Optional<Path> jar = LaunchProtocol.currentJar();
         Config config;
         try {
-            config = Config.load(options.config());
-            if (options.dashboardHost() != null || options.dashboardPort() != null) {
-                config = new Config(
-                        options.dashboardHost() != null ? options.dashboardHost() : config.dashboardHost(),
-                        options.dashboardPort() != null ? options.dashboardPort() : config.dashboardPort(),
-                        config.trustedOrigins(), config.serviceName(), config.internalPort(),
-                        config.dashboardToken(), config.routes(), config.configPath()).normalize()
-                        .withConfigPath(config.configPath());
+            if (options.protocolUrl() != null) {
+                Path base = jar.map(j -> j.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
+                LaunchFlow flow = new LaunchFlow(base, options.configGiven() ? options.config() : null,
+                        LaunchProtocolOptions.DEFAULT, path -> withOverrides(Config.load(path), options));
+                LaunchDecision decision = flow.decide(options.protocolUrl());
+                if (decision.exitCode().isPresent()) {
+                    (decision.outcome() == LaunchDecision.Outcome.REFUSED ? err : out).println("mesh: " + decision.message());
+                    return decision.exitCode().getAsInt();
+                }
+                config = decision.config();
+            } else {
+                config = withOverrides(Config.load(options.config()), options);
             }
         } catch (ConfigException e) {
             err.println("mesh: " + e.getMessage());
@@ -76,8 +89,7 @@ public final class Main {
             err.println("mesh: " + e.getMessage());
             return 2;
         }
-        Thread hook = new Thread(() -> engine.shutdown(SHUTDOWN_BUDGET), "mesh-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> engine.shutdown(SHUTDOWN_BUDGET), "mesh-shutdown"));
         try {
             engine.start();
         } catch (IOException e) {
@@ -89,12 +101,19 @@ public final class Main {
                     + config.dashboardHost() + ":" + config.dashboardPort() + "; exiting");
             return 0;
         }
+        if (!options.noProtocol() && jar.isPresent()) {
+            // best effort: one log line on failure, never fatal
+            LaunchProtocol.register(jar.get());
+        }
         if (options.watch()) {
             try {
                 engine.watchConfig();
             } catch (IOException e) {
-                err.println("mesh: --watch: cannot watch " + options.config() + ": " + e.getMessage());
+                err.println("mesh: --watch: cannot watch " + config.configPath() + ": " + e.getMessage());
             }
+        }
+        if (!options.noConsole() && Console.interactive()) {
+            runConsole(engine);
         }
         try {
             engine.run();
@@ -106,6 +125,48 @@ public final class Main {
             engine.shutdown(SHUTDOWN_BUDGET);
         }
         return 0;
+    }
+
+    /** Runs the prompt beside the engine; quit there is a graceful shutdown. */
+    private static void runConsole(Engine engine) {
+        Console console;
+        try {
+            console = new Console(engine, Console.systemTerminal(),
+                    () -> engine.shutdown(SHUTDOWN_BUDGET), engine::openDashboard);
+        } catch (IOException e) {
+            ROOT_LOG.warning("console unavailable: " + e.getMessage());
+            return;
+        }
+        // log lines go above the prompt instead of through what is being typed
+        Handler[] plain = ROOT_LOG.getHandlers();
+        for (Handler h : plain) {
+            ROOT_LOG.removeHandler(h);
+        }
+        Handler above = console.logHandler();
+        ROOT_LOG.addHandler(above);
+        Thread.ofPlatform().name("mesh-console").daemon(true).start(() -> {
+            try {
+                console.run();
+            } finally {
+                ROOT_LOG.removeHandler(above);
+                for (Handler h : plain) {
+                    ROOT_LOG.addHandler(h);
+                }
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(console::close, "mesh-console-close"));
+    }
+
+    private static Config withOverrides(Config config, Options options) throws ConfigException {
+        if (options.dashboardHost() == null && options.dashboardPort() == null) {
+            return config;
+        }
+        return new Config(
+                options.dashboardHost() != null ? options.dashboardHost() : config.dashboardHost(),
+                options.dashboardPort() != null ? options.dashboardPort() : config.dashboardPort(),
+                config.trustedOrigins(), config.serviceName(), config.internalPort(),
+                config.dashboardToken(), config.routes(), config.configPath()).normalize()
+                .withConfigPath(config.configPath());
     }
 
     static String version() {

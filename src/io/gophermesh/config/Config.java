@@ -1,9 +1,14 @@
 package io.gophermesh.config;
 
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -50,7 +55,39 @@ public record Config(
      * @throws ConfigException when the file cannot be read, parsed or validated
      */
     public static Config load(Path path) throws ConfigException {
-        throw new UnsupportedOperationException("todo");
+        if (path == null) {
+            throw new ConfigException("no config path given");
+        }
+        String file = Quote.line(path.getFileName() == null ? path.toString() : path.getFileName().toString());
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            Config created = defaults();
+            try {
+                save(path, created);
+            } catch (IOException | RuntimeException saveFailure) {
+                throw new ConfigException(
+                        Quote.line("cannot create default config " + path + ": " + describe(saveFailure)), saveFailure);
+            }
+            System.getLogger(Config.class.getName()).log(System.Logger.Level.INFO,
+                    "config {0} did not exist: created it with the defaults", path);
+            return created.withConfigPath(path);
+        } catch (MalformedInputException e) {
+            throw new ConfigException(Quote.line(path + " is not UTF-8 text"), e);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(Quote.line("cannot read config " + path + ": " + describe(e)), e);
+        }
+        // Editors on Windows may start the file with a byte order mark; it is not part of the JSON.
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        Config raw = ConfigParser.parseConfig(text, file);
+        try {
+            return ConfigRules.normalize(raw.withConfigPath(path));
+        } catch (ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -61,7 +98,7 @@ public record Config(
      * @throws ConfigException naming the field, line and column, or the route and backend
      */
     public static Config parse(String json) throws ConfigException {
-        throw new UnsupportedOperationException("todo");
+        return ConfigRules.normalize(ConfigParser.parseConfig(json, "config"));
     }
 
     /**
@@ -73,14 +110,20 @@ public record Config(
      * @throws ConfigException as for {@link #parse}
      */
     public Config withRoutesJson(String routesJson) throws ConfigException {
-        throw new UnsupportedOperationException("todo");
+        Map<String, RouteConfig> parsed = ConfigParser.parseRoutes(routesJson, "routes");
+        return ConfigRules.normalize(new Config(dashboardHost, dashboardPort, trustedOrigins, serviceName,
+                internalPort, dashboardToken, parsed, configPath));
     }
 
     /**
      * @return the default config: loopback dashboard on 9999 and an internal health route on 8081
      */
     public static Config defaults() {
-        throw new UnsupportedOperationException("todo");
+        try {
+            return ConfigRules.normalize(new Config(null, null, null, null, null, null, null, null));
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the default config is invalid", e);
+        }
     }
 
     /**
@@ -90,7 +133,7 @@ public record Config(
      * @throws ConfigException naming the route and backend concerned
      */
     public Config normalize() throws ConfigException {
-        throw new UnsupportedOperationException("todo");
+        return ConfigRules.normalize(this);
     }
 
     /**
@@ -102,17 +145,19 @@ public record Config(
      * @throws IOException when writing fails
      */
     public static void save(Path path, Config config) throws IOException {
-        throw new UnsupportedOperationException("todo");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(config, "config");
+        AtomicFile.write(path, config.toJson() + "\n");
     }
 
     /** @return this config as pretty-printed JSON, as {@link #save} writes it */
     public String toJson() {
-        throw new UnsupportedOperationException("todo");
+        return ConfigWriter.config(this);
     }
 
     /** @return the routes object alone as pretty-printed JSON */
     public String routesJson() {
-        throw new UnsupportedOperationException("todo");
+        return ConfigWriter.routes(routes == null ? Map.of() : routes);
     }
 
     /**
@@ -122,6 +167,10 @@ public record Config(
     public Config withConfigPath(Path path) {
         return new Config(dashboardHost, dashboardPort, trustedOrigins, serviceName, internalPort,
                 dashboardToken, routes, path);
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** @return the dashboard port as a number */

@@ -56,7 +56,9 @@ public final class Engine implements MeshEngine, MeshControl {
         this.config = config;
         this.version = versionOf(config);
         this.options = options;
-        this.table = new RouteTable(Healthz.json(options.healthz()));
+        Path file = config.configPath();
+        Path folder = file == null ? null : file.toAbsolutePath().normalize().getParent();
+        this.table = new RouteTable(Healthz.json(options.healthz()), folder);
     }
 
     /**
@@ -97,7 +99,11 @@ public final class Engine implements MeshEngine, MeshControl {
             StalePortCheck.report(cfg);
             table.start(cfg);
             try {
-                dashboard = Dashboard.start(this, cfg.dashboardHost(), cfg.dashboardPortNumber());
+                dashboard = Dashboard.builder().mesh(this)
+                        .host(cfg.dashboardHost()).port(cfg.dashboardPortNumber())
+                        .token(cfg.dashboardToken()).configPath(cfg.configPath())
+                        .healthz(options.healthz())
+                        .build().start();
             } catch (IOException | RuntimeException e) {
                 table.close(Duration.ZERO);
                 throw new IOException("dashboard " + cfg.dashboardHost() + ":" + cfg.dashboardPort()

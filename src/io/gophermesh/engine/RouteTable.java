@@ -1,6 +1,7 @@
 package io.gophermesh.engine;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -38,11 +39,19 @@ final class RouteTable {
     static final Duration RELOAD_DRAIN = Duration.ofSeconds(10);
 
     private final byte[] healthJson;
+    private final Path workDir;
     private final List<BiConsumer<String, String>> logListeners = new CopyOnWriteArrayList<>();
     private volatile Map<Integer, Route> routes = Map.of();
 
-    RouteTable(byte[] healthJson) {
+    /**
+     * @param healthJson body of internal routes
+     * @param workDir    folder backends run in: the config file's, so that relative paths in
+     *                   {@code args} mean the same whoever starts the mesh (a protocol launch
+     *                   starts it from wherever the browser runs); {@code null} for the working directory
+     */
+    RouteTable(byte[] healthJson, Path workDir) {
         this.healthJson = healthJson;
+        this.workDir = workDir;
     }
 
     /** @return port to route, sorted by port */
@@ -261,9 +270,9 @@ final class RouteTable {
                 ? previous.backends().get(index).log()
                 : newLog(ref);
         ManagedProcess process = rc.protocol() != Protocol.STDIO && bc.isManaged()
-                ? new ManagedProcess(label, bc, log)
+                ? new ManagedProcess(label, bc, log, workDir)
                 : null;
-        return new Backend(ref, label, bc, log, process);
+        return new Backend(ref, label, bc, log, process, workDir);
     }
 
     private LogBuffer newLog(String ref) {

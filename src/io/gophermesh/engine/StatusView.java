@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.gophermesh.config.GoDuration;
 import io.gophermesh.config.Protocol;
 import io.gophermesh.config.RouteConfig;
 import io.gophermesh.process.BackendState;
@@ -78,20 +79,9 @@ final class StatusView {
         }
     }
 
-    /** Go's time.Duration.String() rounded to seconds: {@code 0s}, {@code 45s}, {@code 1h2m3s}. */
+    /** Go's {@code time.Since(start).Round(time.Second).String()}: {@code 0s}, {@code 45s}, {@code 1h2m3s}. */
     static String goDuration(Duration d) {
-        long s = Math.max(0, Math.round(d.toMillis() / 1000.0));
-        long h = s / 3600;
-        long m = (s % 3600) / 60;
-        long sec = s % 60;
-        StringBuilder out = new StringBuilder();
-        if (h > 0) {
-            out.append(h).append('h');
-        }
-        if (h > 0 || m > 0) {
-            out.append(m).append('m');
-        }
-        return out.append(sec).append('s').toString();
+        return GoDuration.format(Duration.ofSeconds(Math.max(0, Math.round(d.toMillis() / 1000.0))));
     }
 
     private static String nullToEmpty(String s) {

@@ -57,12 +57,12 @@ public final class LogBuffer {
     }
 
     /**
-     * @param count most lines wanted
+     * @param count most lines wanted; zero or less gives none
      * @return the newest {@code count} lines, oldest first
      */
     public List<String> tail(int count) {
         synchronized (ring) {
-            int n = Math.min(count, size);
+            int n = Math.clamp(count, 0, size);
             List<String> out = new ArrayList<>(n);
             int start = (next - n + ring.length) % ring.length;
             for (int i = 0; i < n; i++) {

@@ -1,68 +1,435 @@
 package io.gophermesh.process;
 
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.gophermesh.config.BackendConfig;
 
 /**
  * The one owner of a managed backend's process ({@code cmd} set, not internal): cold start with
- * single flight, readiness, log capture, supervision, and stopping of the whole process tree.
+ * single flight, readiness, log capture, supervision, crash-loop backoff, scale to zero, and
+ * stopping of the whole process tree.
+ *
+ * <p>The process runs in the folder given at construction (the engine passes the config file's
+ * folder) with the mesh's environment; its stdin is
+ * closed. All methods are safe to call from any thread, virtual threads included.
  */
 public final class ManagedProcess {
+    private static final System.Logger LOG = System.getLogger("io.gophermesh.process");
+    private static final int LAST_LINES = 10;
+
+    private enum Outcome { READY, EXITED, TIMEOUT, STOPPED, SPAWN_FAILED }
+
+    private final String label;
+    private final Path workDir;
+    private final LogBuffer log;
+    private final Timing timing;
+    private final List<String> command;
+    private final int port;
+    private final PortProbe probe;
+    private final Duration startTimeout;
+    private final IdleClock idle;
+
+    /** Guards the three fields below and the runs' mutable fields; never held while waiting. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final CrashLoop crashLoop;
+    private Run current;
+    private boolean closed;
 
     /**
      * @param label  how log lines and errors name this backend, e.g. {@code route 18081 backend api-a}
      * @param config the backend's config
      * @param log    where the process's stdout and stderr lines go
+     * @throws IllegalArgumentException when the backend is not a managed one with a port
      */
     public ManagedProcess(String label, BackendConfig config, LogBuffer log) {
-        throw new UnsupportedOperationException("todo");
+        this(label, config, log, null, Timing.DEFAULT);
+    }
+
+    /**
+     * @param label   how log lines and errors name this backend, e.g. {@code route 18081 backend api-a}
+     * @param config  the backend's config
+     * @param log     where the process's stdout and stderr lines go
+     * @param workDir folder the process runs in (relative args resolve there), {@code null} for the
+     *                mesh's working directory
+     */
+    public ManagedProcess(String label, BackendConfig config, LogBuffer log, Path workDir) {
+        this(label, config, log, workDir, Timing.DEFAULT);
+    }
+
+    ManagedProcess(String label, BackendConfig config, LogBuffer log, Timing timing) {
+        this(label, config, log, null, timing);
+    }
+
+    ManagedProcess(String label, BackendConfig config, LogBuffer log, Path workDir, Timing timing) {
+        this.workDir = workDir;
+        if (!config.isManaged()) {
+            throw new IllegalArgumentException(label + ": cmd \"" + config.cmd() + "\" is not a program to start");
+        }
+        this.label = label;
+        this.log = log;
+        this.timing = timing;
+        List<String> cmd = new ArrayList<>();
+        cmd.add(config.cmd());
+        if (config.args() != null) {
+            cmd.addAll(config.args());
+        }
+        this.command = List.copyOf(cmd);
+        String host = config.internalHost() == null || config.internalHost().isBlank()
+                ? "127.0.0.1" : config.internalHost();
+        try {
+            this.port = config.port();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(label + ": internal_port \"" + config.internalPort() + "\" is not a port", e);
+        }
+        this.probe = new PortProbe(host, port, timing);
+        this.startTimeout = config.effectiveStartTimeout();
+        this.idle = new IdleClock(config.idleTimeout());
+        this.crashLoop = new CrashLoop(timing, config.effectiveMaxStartFailures());
     }
 
     /**
      * Makes sure the backend accepts connections, starting it when it does not. Concurrent callers
-     * share one start. Returns at once when the process is running and its port accepts.
+     * share one start. Returns at once, without probing, when the process runs and was seen ready;
+     * a caller that arrives while the process is being stopped waits for the stop and starts it anew.
      *
-     * @throws ColdStartException when the process exits early, times out, or is in backoff
-     * @throws InterruptedException when the caller is interrupted while waiting
+     * @throws ColdStartException when the process exits early, times out, is in backoff or Failed,
+     *                            or this object was closed; it carries the backend's last log lines
+     * @throws InterruptedException when the caller is interrupted while waiting (the start goes on)
      */
     public void ensureReady() throws ColdStartException, InterruptedException {
-        throw new UnsupportedOperationException("todo");
+        while (true) {
+            Run run;
+            boolean stopping = false;
+            boolean startIt = false;
+            lock.lock();
+            try {
+                idle.touch();
+                if (closed) {
+                    throw new ColdStartException(label + ": stopped for good (mesh shutting down or config reloaded)",
+                            log.tail(LAST_LINES), null);
+                }
+                run = current;
+                if (run == null) {
+                    ColdStartException refusal = crashLoop.refusal(label, log.tail(LAST_LINES), Instant.now());
+                    if (refusal != null) {
+                        throw refusal;
+                    }
+                    run = new Run();
+                    current = run;
+                    startIt = true;
+                } else if (run.serving()) {
+                    return;
+                } else {
+                    stopping = run.exited() || run.stopRequested();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (startIt) {
+                Run started = run;
+                Thread.ofVirtual().name("mesh-supervisor " + label).start(() -> supervise(started));
+            }
+            if (stopping) {
+                await(run.finished);
+                continue;
+            }
+            await(run.ready);
+            return;
+        }
     }
 
-    /**
-     * Counts an exchange that starts on this backend (scale-to-zero needs to know when it is idle).
-     */
+    /** Counts an exchange that starts on this backend (scale-to-zero needs to know when it is idle). */
     public void exchangeStarted() {
-        throw new UnsupportedOperationException("todo");
+        idle.exchangeStarted();
     }
 
     /** Counts the end of an exchange counted by {@link #exchangeStarted()}. */
     public void exchangeEnded() {
-        throw new UnsupportedOperationException("todo");
+        idle.exchangeEnded();
     }
 
-    /** @return what the process is doing now */
+    /** @return what the process is doing now; a process that died shows Dormant at once */
     public ProcessSnapshot snapshot() {
-        throw new UnsupportedOperationException("todo");
+        lock.lock();
+        try {
+            Run run = current;
+            if (run != null && !run.exited()) {
+                BackendState state = run.seenReady ? BackendState.RUNNING : BackendState.STARTING;
+                return new ProcessSnapshot(state, run.pid, run.startedAt, null);
+            }
+            if (closed) {
+                return ProcessSnapshot.DORMANT;
+            }
+            if (crashLoop.failed()) {
+                return new ProcessSnapshot(BackendState.FAILED, 0, null, null);
+            }
+            if (crashLoop.waitLeft(Instant.now()) != null) {
+                return new ProcessSnapshot(BackendState.BACKOFF, 0, null, crashLoop.nextAttempt());
+            }
+            return ProcessSnapshot.DORMANT;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
-     * Stops the whole process tree (polite signal, then force after a grace period) and resets a
-     * Failed or Backoff state so the next request starts it again.
+     * Stops the whole process tree (SIGTERM, then SIGKILL after a short grace) and resets a Failed
+     * or Backoff state so the next request starts it again. Returns when the tree is gone.
      *
-     * @return true when a process was running
+     * @return true when a process was running or starting
      */
     public boolean kill() {
-        throw new UnsupportedOperationException("todo");
+        Run run;
+        boolean running;
+        lock.lock();
+        try {
+            crashLoop.reset();
+            run = current;
+            running = run != null && !run.exited();
+            if (run != null) {
+                run.requestStop(timing.killGrace(), "kill requested");
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (run == null) {
+            return false;
+        }
+        run.awaitFinished();
+        lock.lock();
+        try {
+            // a start that failed while we were stopping it is not a crash
+            crashLoop.reset();
+        } finally {
+            lock.unlock();
+        }
+        return running;
     }
 
     /**
      * Stops the process tree for good (shutdown, reload); later {@link #ensureReady} calls fail.
+     * Returns when the tree is gone.
      *
      * @param grace time the tree has to exit before it is killed by force
      */
     public void close(Duration grace) {
-        throw new UnsupportedOperationException("todo");
+        Run run;
+        lock.lock();
+        try {
+            closed = true;
+            run = current;
+            if (run != null) {
+                run.requestStop(grace, "closing");
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (run != null) {
+            run.awaitFinished();
+        }
+    }
+
+    /** The life of one run, on its own virtual thread; whatever goes wrong, the run finishes. */
+    private void supervise(Run run) {
+        try {
+            superviseRun(run);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, label + ": supervision failed", e);
+            Process process = run.process;
+            if (process != null) {
+                ProcessTree.kill(process.toHandle());
+            }
+            if (!run.finished.isDone()) {
+                finish(run, Outcome.SPAWN_FAILED, label + ": supervision failed: " + e);
+            }
+        }
+    }
+
+    private void superviseRun(Run run) {
+        Process process;
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (workDir != null) {
+                builder.directory(workDir.toFile());
+            }
+            process = Spawner.start(builder);
+        } catch (IOException e) {
+            note("cannot start " + String.join(" ", command) + ": " + e.getMessage());
+            finish(run, Outcome.SPAWN_FAILED, label + ": cannot start " + command.getFirst() + ": " + e.getMessage());
+            return;
+        }
+        lock.lock();
+        try {
+            run.process = process;
+            run.pid = process.pid();
+            run.startedAt = Instant.now();
+            run.exit = process.onExit();
+        } finally {
+            lock.unlock();
+        }
+        run.exit.thenRun(() -> run.wake.complete(null));
+        note("started pid " + run.pid + ": " + String.join(" ", command));
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // the backend gets no stdin either way
+        }
+        run.out = OutputPump.start(process.getInputStream(), log, label, "stdout");
+        run.err = OutputPump.start(process.getErrorStream(), log, label, "stderr");
+
+        Outcome outcome = awaitPort(run);
+        if (outcome == Outcome.READY) {
+            lock.lock();
+            try {
+                run.seenReady = true;
+                idle.touch();
+            } finally {
+                lock.unlock();
+            }
+            note("pid " + run.pid + " ready on port " + port + " after "
+                    + Durations.millis(Duration.ofNanos(System.nanoTime() - run.decidedNanos)));
+            run.ready.complete(null);
+            outcome = watch(run);
+        }
+        String failure = null;
+        if (outcome == Outcome.TIMEOUT) {
+            failure = label + ": port " + port + " not ready after " + Durations.millis(startTimeout);
+            note("stopping pid " + run.pid + ": port " + port + " not ready after " + Durations.millis(startTimeout));
+            ProcessTree.stop(process.toHandle(), timing.killGrace());
+        } else if (outcome == Outcome.STOPPED) {
+            note("stopping pid " + run.pid + ": " + run.stopReason);
+            ProcessTree.stop(process.toHandle(), run.stopGrace);
+            failure = label + ": stopped before port " + port + " was ready (" + run.stopReason + ")";
+        }
+        String code = run.reap(timing.drain(), label);
+        note("pid " + run.pid + " exited with code " + code);
+        if (outcome == Outcome.EXITED && !run.seenReady) {
+            failure = label + ": exited with code " + code + " before port " + port + " was ready";
+        }
+        finish(run, outcome, failure);
+    }
+
+    /** Probes the port until it accepts, the process exits, a stop is asked for, or time runs out. */
+    private Outcome awaitPort(Run run) {
+        PortProbe.Result result = probe.await(run.wake, run.decidedNanos, run.decidedNanos + startTimeout.toNanos());
+        return switch (result) {
+            // something else could hold the port: only our live process counts
+            case ACCEPTING -> run.wake.isDone() ? endedOutcome(run) : Outcome.READY;
+            case WOKEN -> endedOutcome(run);
+            case TIMED_OUT -> Outcome.TIMEOUT;
+            case INTERRUPTED -> stopOnInterrupt(run);
+        };
+    }
+
+    /** Waits while the backend serves, until it exits, a stop is asked for, or it idles too long. */
+    private Outcome watch(Run run) {
+        while (true) {
+            long waitNanos;
+            lock.lock();
+            try {
+                if (run.stopRequested()) {
+                    return Outcome.STOPPED;
+                }
+                if (run.exited()) {
+                    return Outcome.EXITED;
+                }
+                waitNanos = idle.nanosUntilIdle();
+                if (waitNanos == 0) {
+                    // decided under the lock: an ensureReady from now on waits for this stop
+                    run.requestStop(timing.killGrace(), "idle for " + Durations.millis(idle.timeout()));
+                    return Outcome.STOPPED;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (!PortProbe.sleepOn(run.wake, waitNanos)) {
+                return stopOnInterrupt(run);
+            }
+        }
+    }
+
+    /** Accounts for a finished run, lets the next one start, and answers its waiters. */
+    private void finish(Run run, Outcome outcome, String failure) {
+        ColdStartException error;
+        String event = null;
+        lock.lock();
+        try {
+            Instant now = Instant.now();
+            Duration uptime = run.startedAt == null ? Duration.ZERO : Duration.between(run.startedAt, now);
+            boolean crashed = switch (outcome) {
+                case SPAWN_FAILED, TIMEOUT -> true;
+                case EXITED -> !run.seenReady || uptime.compareTo(timing.crashWindow()) < 0;
+                case READY, STOPPED -> false;
+            };
+            if (closed) {
+                crashed = false;
+            } else if (crashed) {
+                crashLoop.failedStart(now);
+                event = crashLoop.describe(now);
+            } else {
+                crashLoop.ended(uptime);
+            }
+            if (current == run) {
+                current = null;
+            }
+            error = run.ready.isDone() ? null : new ColdStartException(
+                    failure != null ? failure : label + ": stopped before port " + port + " was ready",
+                    log.tail(LAST_LINES), crashLoop.waitLeft(now));
+        } finally {
+            lock.unlock();
+        }
+        if (event != null) {
+            note(event);
+        }
+        if (error != null) {
+            run.ready.completeExceptionally(error);
+        }
+        run.finished.complete(null);
+    }
+
+    private Outcome endedOutcome(Run run) {
+        lock.lock();
+        try {
+            return run.stopRequested() ? Outcome.STOPPED : Outcome.EXITED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Outcome stopOnInterrupt(Run run) {
+        lock.lock();
+        try {
+            run.requestStop(timing.killGrace(), "supervisor interrupted");
+            return Outcome.STOPPED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Appends a {@code [mesh]} line to the backend's log and logs it under the label. */
+    private void note(String event) {
+        log.append(OutputPump.stamped("[mesh] " + event));
+        LOG.log(Level.INFO, () -> label + ": " + event);
+    }
+
+    private void await(CompletableFuture<Void> future) throws ColdStartException, InterruptedException {
+        try {
+            future.get();
+        } catch (ExecutionException e) {
+            // each caller gets its own exception: the shared one's stack belongs to the supervisor
+            if (e.getCause() instanceof ColdStartException c) {
+                throw new ColdStartException(c.getMessage(), c.lastLines(), c.retryAfter());
+            }
+            throw new ColdStartException(label + ": start failed: " + e.getCause(), log.tail(LAST_LINES), null);
+        }
     }
 }

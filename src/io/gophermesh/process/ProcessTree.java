@@ -3,13 +3,12 @@ package io.gophermesh.process;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /** Stops a process together with every descendant it has started. */
 public final class ProcessTree {
+    private static final Duration FORCE_WAIT = Duration.ofSeconds(2);
+
     private ProcessTree() {
     }
 
@@ -17,19 +16,18 @@ public final class ProcessTree {
      * Asks {@code root} and all its descendants to terminate (SIGTERM), waits up to {@code grace}
      * for all of them, then kills what is left (SIGKILL). Descendants are collected before any
      * signal, because once the root is gone its children are re-parented and can no longer be found.
+     * A process that has exited but was not reaped (a zombie) counts as gone.
      *
      * @param root  process to stop
      * @param grace time the tree has to exit politely
      * @return true when everything had exited politely
      */
     public static boolean stop(ProcessHandle root, Duration grace) {
-        List<ProcessHandle> tree = new ArrayList<>();
-        root.descendants().forEach(tree::add);
-        tree.add(root);
+        List<ProcessHandle> tree = collect(root);
         for (ProcessHandle p : tree) {
             p.destroy();
         }
-        boolean polite = awaitExit(tree, grace);
+        boolean polite = awaitGone(tree, grace);
         if (!polite) {
             // processes started during the grace period belong to the tree too
             List<ProcessHandle> late = new ArrayList<>();
@@ -42,7 +40,7 @@ public final class ProcessTree {
             for (ProcessHandle p : tree) {
                 p.destroyForcibly();
             }
-            awaitExit(tree, Duration.ofSeconds(2));
+            awaitGone(tree, FORCE_WAIT);
         }
         return polite;
     }
@@ -53,34 +51,40 @@ public final class ProcessTree {
      * @param root process to kill
      */
     public static void kill(ProcessHandle root) {
-        List<ProcessHandle> tree = new ArrayList<>();
-        root.descendants().forEach(tree::add);
-        tree.add(root);
+        List<ProcessHandle> tree = collect(root);
         for (ProcessHandle p : tree) {
             p.destroyForcibly();
         }
-        awaitExit(tree, Duration.ofSeconds(2));
+        awaitGone(tree, FORCE_WAIT);
     }
 
-    private static boolean awaitExit(List<ProcessHandle> tree, Duration timeout) {
+    private static List<ProcessHandle> collect(ProcessHandle root) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        root.descendants().forEach(tree::add);
+        tree.add(root);
+        return tree;
+    }
+
+    /**
+     * Polls rather than waiting on {@link ProcessHandle#onExit()}: for a process that is not our
+     * child the JDK polls too, but starting at 300 ms, and it never completes for a zombie.
+     */
+    private static boolean awaitGone(List<ProcessHandle> tree, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (ProcessHandle p : tree) {
+        long pause = Duration.ofMillis(1).toNanos();
+        long maxPause = Duration.ofMillis(50).toNanos();
+        while (tree.stream().anyMatch(ProcState::running)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                return tree.stream().noneMatch(ProcessHandle::isAlive);
-            }
-            CompletableFuture<ProcessHandle> exit = p.onExit();
-            try {
-                exit.get(left, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
                 return false;
-            } catch (ExecutionException e) {
-                // not our child to wait for: fall back to polling below
-            } catch (InterruptedException e) {
+            }
+            LockSupport.parkNanos(Math.min(pause, left));
+            if (Thread.interrupted()) {
                 Thread.currentThread().interrupt();
-                return false;
+                return tree.stream().noneMatch(ProcState::running);
             }
+            pause = Math.min(pause * 2, maxPause);
         }
-        return tree.stream().noneMatch(ProcessHandle::isAlive);
+        return true;
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,9 +73,25 @@ public final class Spawner {
             }
             throw new IOException("cannot start " + command.getFirst() + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
-            started.cancel(false);
+            if (!started.cancel(false)) {
+                // the fork is under way: a child nobody owns would outlive us, so wait for it and stop it
+                stopOrphan(started);
+            }
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting " + command.getFirst(), e);
+        }
+    }
+
+    private static void stopOrphan(Future<Process> started) {
+        while (true) {
+            try {
+                ProcessTree.kill(started.get().toHandle());
+                break;
+            } catch (InterruptedException again) {
+                // keep waiting: the caller's interrupt is restored once the child is gone
+            } catch (ExecutionException | CancellationException failed) {
+                break;
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package io.gophermesh.route;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -20,6 +21,7 @@ public final class Backend {
     private final LogBuffer log;
     private final ManagedProcess process;
     private final InetSocketAddress address;
+    private final Path workDir;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder served = new LongAdder();
 
@@ -31,6 +33,20 @@ public final class Backend {
      * @param process its managed process, {@code null} for pure proxies, internal and stdio backends
      */
     public Backend(String ref, String label, BackendConfig config, LogBuffer log, ManagedProcess process) {
+        this(ref, label, config, log, process, null);
+    }
+
+    /**
+     * @param ref     {@code PORT:INDEX}
+     * @param label   how logs and errors name it, e.g. {@code route 18081 backend api-a}
+     * @param config  its config
+     * @param log     its log ring
+     * @param process its managed process, {@code null} for pure proxies, internal and stdio backends
+     * @param workDir folder its programs run in, {@code null} for the mesh's working directory
+     */
+    public Backend(String ref, String label, BackendConfig config, LogBuffer log, ManagedProcess process,
+                   Path workDir) {
+        this.workDir = workDir;
         this.ref = ref;
         this.label = label;
         this.config = config;
@@ -64,6 +80,11 @@ public final class Backend {
     /** @return its managed process, {@code null} when the mesh does not start it */
     public ManagedProcess process() {
         return process;
+    }
+
+    /** @return folder its programs run in, {@code null} for the mesh's working directory */
+    public Path workDir() {
+        return workDir;
     }
 
     /** @return host and port to connect to (unresolved), {@code null} for stdio backends */

@@ -1,0 +1,98 @@
+package io.gophermesh.process;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Waits for a TCP port to accept connections. Probes start {@link Timing#pollFirst()} apart and the
+ * pause grows with the time already waited (a tenth of it) up to {@link Timing#pollMax()}: a backend
+ * that binds in 10 ms is served about a millisecond later, one that needs a second at most 50 ms
+ * later, and a slow one costs one refused connection per {@code pollMax}.
+ */
+final class PortProbe {
+    /** How a wait ended. */
+    enum Result { ACCEPTING, WOKEN, TIMED_OUT, INTERRUPTED }
+
+    private static final long MIN_PAUSE_NANOS = 100_000;
+    private static final long CONNECT_TIMEOUT_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private final String host;
+    private final int port;
+    private final long firstPause;
+    private final long maxPause;
+
+    PortProbe(String host, int port, Timing timing) {
+        this.host = host;
+        this.port = port;
+        this.firstPause = Math.max(MIN_PAUSE_NANOS, timing.pollFirst().toNanos());
+        this.maxPause = Math.max(firstPause, timing.pollMax().toNanos());
+    }
+
+    /**
+     * Probes until the port accepts, {@code wake} completes (the process exited or must stop), the
+     * deadline passes, or the thread is interrupted.
+     *
+     * @param wake     completes when waiting is pointless
+     * @param since    {@link System#nanoTime()} when the wait began
+     * @param deadline {@link System#nanoTime()} after which to give up
+     */
+    Result await(CompletableFuture<Void> wake, long since, long deadline) {
+        while (true) {
+            if (wake.isDone()) {
+                return Result.WOKEN;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Result.TIMED_OUT;
+            }
+            if (accepts(Math.min(left, CONNECT_TIMEOUT_NANOS))) {
+                return Result.ACCEPTING;
+            }
+            left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Result.TIMED_OUT;
+            }
+            long pause = Math.clamp((System.nanoTime() - since) / 10, firstPause, maxPause);
+            if (!sleepOn(wake, Math.min(pause, left))) {
+                return Result.INTERRUPTED;
+            }
+        }
+    }
+
+    /** @return whether the port accepted a connection within {@code timeoutNanos} */
+    boolean accepts(long timeoutNanos) {
+        try (Socket s = new Socket()) {
+            int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+            s.connect(new InetSocketAddress(host, port), millis);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Parks until {@code wake} completes or {@code nanos} pass ({@link Long#MAX_VALUE}: no limit).
+     *
+     * @return false when interrupted
+     */
+    static boolean sleepOn(CompletableFuture<Void> wake, long nanos) {
+        try {
+            if (nanos == Long.MAX_VALUE) {
+                wake.get();
+            } else {
+                wake.get(nanos, TimeUnit.NANOSECONDS);
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            // time is up, or nothing to report: the caller looks at the state again
+        } catch (InterruptedException e) {
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,96 @@
+package io.gophermesh.process;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.gophermesh.testing.Await;
+import io.gophermesh.testing.Workers;
+
+/** The spawner ties children to the mesh's life; the tree stop treats zombies as gone. */
+@Timeout(60)
+class SpawnerTest {
+    private final Fixture fixture = new Fixture();
+
+    @AfterEach
+    void cleanUp() {
+        fixture.close();
+    }
+
+    @Test
+    void aChildDiesWhenTheMeshIsKilled() throws Exception {
+        assumeTrue(Spawner.diesWithMesh(), "needs setpriv (util-linux) on Linux");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = location(Spawner.class) + File.pathSeparator + location(PdeathsigHelper.class);
+        String script = Workers.dir().resolve("process").resolve("never_binds.py").toString();
+        Process mesh = new ProcessBuilder(java, "-cp", classpath, PdeathsigHelper.class.getName(),
+                Fixture.PYTHON, "-u", script)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        long child = 0;
+        try (BufferedReader out = mesh.inputReader()) {
+            String line = out.readLine();
+            assertNotNull(line, "the helper printed no pid");
+            child = Long.parseLong(line.trim());
+            assertTrue(Fixture.running(child));
+
+            mesh.destroyForcibly();
+            mesh.waitFor();
+
+            long pid = child;
+            Await.until(Duration.ofSeconds(5), "child " + pid + " to die with its parent", () -> !Fixture.running(pid));
+        } finally {
+            ProcessTree.kill(mesh.toHandle());
+            if (child != 0) {
+                ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    @Test
+    void aMissingProgramIsReportedLikeTheJdkDoes() {
+        IOException e = assertThrows(IOException.class,
+                () -> Spawner.start(new ProcessBuilder("no-such-program-gm", "x")));
+        assertTrue(e.getMessage().contains("no-such-program-gm"), e.getMessage());
+    }
+
+    @Test
+    void aZombieCountsAsGone() throws Exception {
+        // the child forks a grandchild that exits at once and is never waited for
+        Process p = new ProcessBuilder(Fixture.PYTHON, "-c",
+                "import os, sys, time\npid = os.fork()\nif pid == 0:\n    os._exit(0)\nprint(pid, flush=True)\ntime.sleep(30)")
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (BufferedReader out = p.inputReader()) {
+            long zombie = Long.parseLong(out.readLine().trim());
+            Await.until(Duration.ofSeconds(5), "zombie", () -> ProcState.zombie(zombie));
+            assertTrue(ProcessHandle.of(zombie).map(ProcessHandle::isAlive).orElse(false), "the JDK calls it alive");
+            assertFalse(Fixture.running(zombie));
+            assertFalse(ProcState.zombie(p.pid()));
+
+            long t0 = System.nanoTime();
+            assertTrue(ProcessTree.stop(p.toHandle(), Duration.ofSeconds(5)), "a polite stop");
+            assertTrue(Duration.ofNanos(System.nanoTime() - t0).compareTo(Duration.ofSeconds(4)) < 0,
+                    "the zombie must not hold up the stop");
+        } finally {
+            ProcessTree.kill(p.toHandle());
+        }
+    }
+
+    private static String location(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    }
+}

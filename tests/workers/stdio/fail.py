@@ -1,0 +1,4 @@
+"""Exits with code 2 without any output."""
+import sys
+
+sys.exit(2)

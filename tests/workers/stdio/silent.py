@@ -1,0 +1,1 @@
+"""Exits with code 0 without any output."""
