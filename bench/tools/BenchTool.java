@@ -20,9 +20,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  *   echo PORT                      TCP echo server (one virtual thread per connection)
  *   sink PORT                      HTTP/1.1 server that reads and discards request bodies
- *   connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS
+ *   connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS [PACE_MS]
  *                                  new connection + one echo exchange per iteration, CONC threads;
- *                                  prints one JSON line: conns/s, p50/p99 in ms, errors
+ *                                  with PACE_MS each thread starts one exchange every PACE_MS
+ *                                  (open loop) instead of back to back; prints one JSON line:
+ *                                  conns/s, p50/p99 in ms, errors
  * </pre>
  */
 public final class BenchTool {
@@ -34,7 +36,7 @@ public final class BenchTool {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BenchTool echo PORT | sink PORT | connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS");
+            System.err.println("usage: BenchTool echo PORT | sink PORT | connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS [PACE_MS]");
             System.exit(2);
         }
         switch (args[0]) {
@@ -42,7 +44,7 @@ public final class BenchTool {
             case "sink" -> serve(Integer.parseInt(args[1]), BenchTool::sink);
             case "connrate" -> connrate(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
                     Double.parseDouble(args[3]), Double.parseDouble(args[4]), Integer.parseInt(args[5]),
-                    Long.parseLong(args[6]));
+                    Long.parseLong(args[6]), args.length > 7 ? Double.parseDouble(args[7]) : 0);
             default -> {
                 System.err.println("unknown tool " + args[0]);
                 System.exit(2);
@@ -211,7 +213,8 @@ public final class BenchTool {
     }
 
     private static void connrate(int port, int concurrency, double warmupSeconds, double seconds, int payload,
-                                 long maxConns) throws InterruptedException {
+                                 long maxConns, double paceMs) throws InterruptedException {
+        long pace = (long) (paceMs * 1e6);
         InetSocketAddress target = new InetSocketAddress(LOOPBACK, port);
         byte[] message = new byte[payload];
         Arrays.fill(message, (byte) 'x');
@@ -228,7 +231,17 @@ public final class BenchTool {
             Samples mine = samples[t] = new Samples();
             threads[t] = Thread.ofPlatform().start(() -> {
                 byte[] reply = new byte[payload];
+                long next = System.nanoTime();
                 while (true) {
+                    if (pace > 0) {
+                        long now = System.nanoTime();
+                        if (next > now) {
+                            sleepNanos(next - now);
+                        } else if (now - next > pace) {
+                            next = now; // fell behind: no catch-up burst
+                        }
+                        next += pace;
+                    }
                     long t0 = System.nanoTime();
                     if (t0 >= deadline || budget.decrementAndGet() < 0) {
                         return;
@@ -292,6 +305,14 @@ public final class BenchTool {
         }
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static void sleepNanos(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sleepQuietly() {
