@@ -150,6 +150,8 @@ final class RouteTable {
      */
     void commit(Plan plan) throws IOException {
         Map<Integer, Route> old = routes;
+        // routes are updated in place: collect the processes of the old generation first
+        java.util.Set<ManagedProcess> oldProcesses = processes(old);
         Map<Integer, Route> next = new java.util.TreeMap<>(old);
         List<Route> retired = new ArrayList<>();
         List<Integer> rebound = new ArrayList<>();
@@ -201,7 +203,7 @@ final class RouteTable {
             LOG.log(System.Logger.Level.INFO, "route " + r.port() + " removed");
         }
         closeAll(retired, RELOAD_DRAIN);
-        stopOrphanedProcesses(old, next);
+        stopOrphanedProcesses(oldProcesses, processes(next));
     }
 
     /** Stops every route (bounded drain) and every managed process. */
@@ -220,22 +222,23 @@ final class RouteTable {
         join(stops);
     }
 
-    private void stopOrphanedProcesses(Map<Integer, Route> before, Map<Integer, Route> after) {
-        java.util.Set<ManagedProcess> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Route r : after.values()) {
+    private static java.util.Set<ManagedProcess> processes(Map<Integer, Route> routes) {
+        java.util.Set<ManagedProcess> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Route r : routes.values()) {
             for (Backend b : r.context().backends()) {
                 if (b.process() != null) {
-                    kept.add(b.process());
+                    out.add(b.process());
                 }
             }
         }
+        return out;
+    }
+
+    private static void stopOrphanedProcesses(java.util.Set<ManagedProcess> before, java.util.Set<ManagedProcess> kept) {
         List<Thread> stops = new ArrayList<>();
-        for (Route r : before.values()) {
-            for (Backend b : r.context().backends()) {
-                if (b.process() != null && !kept.contains(b.process())) {
-                    LOG.log(System.Logger.Level.INFO, b.label() + ": stopping, no longer configured");
-                    stops.add(Thread.ofVirtual().start(() -> b.process().close(PROCESS_GRACE)));
-                }
+        for (ManagedProcess p : before) {
+            if (!kept.contains(p)) {
+                stops.add(Thread.ofVirtual().start(() -> p.close(PROCESS_GRACE)));
             }
         }
         join(stops);
