@@ -158,7 +158,7 @@ final class BackendConnection implements AutoCloseable {
         int budget = MAX_HEAD;
         String statusLine = readLine(deadlineNanos);
         budget -= statusLine.length();
-        ResponseHead head = parseStatus(statusLine);
+        ResponseHead head = ResponseHead.parseStatusLine(statusLine);
         while (true) {
             String line = readLine(deadlineNanos);
             budget -= line.length() + 2;
@@ -268,28 +268,12 @@ final class BackendConnection implements AutoCloseable {
     }
 
     /**
-     * Takes the bytes already read past the response head (a tunnel starts with them).
-     *
-     * @return those bytes, possibly none
-     */
-    byte[] drainBuffered() {
-        byte[] rest = java.util.Arrays.copyOfRange(buf, pos, lim);
-        pos = lim = 0;
-        return rest;
-    }
-
-    /**
      * Reads raw bytes (tunnels).
      *
      * @return bytes read, -1 at end of stream
      */
     int readRaw(byte[] dst) throws IOException {
         return read(dst, dst.length);
-    }
-
-    /** Marks the connection unfit for reuse. */
-    void markBroken() {
-        broken = true;
     }
 
     /** @return whether it can go back to the pool */
@@ -388,30 +372,6 @@ final class BackendConnection implements AutoCloseable {
             lim += n;
             received += n;
         }
-    }
-
-    private static ResponseHead parseStatus(String line) throws ProtocolException {
-        // HTTP/1.x SP 3DIGIT SP reason
-        if (line.length() < 12 || !line.startsWith("HTTP/1.") || line.charAt(8) != ' ') {
-            throw new ProtocolException("malformed status line");
-        }
-        char minor = line.charAt(7);
-        if (minor != '0' && minor != '1') {
-            throw new ProtocolException("unsupported protocol version");
-        }
-        int status = 0;
-        for (int i = 9; i < 12; i++) {
-            char c = line.charAt(i);
-            if (c < '0' || c > '9') {
-                throw new ProtocolException("malformed status code");
-            }
-            status = status * 10 + (c - '0');
-        }
-        if (status < 100 || status > 599 || line.length() > 12 && line.charAt(12) != ' ') {
-            throw new ProtocolException("malformed status code");
-        }
-        String reason = line.length() > 13 ? line.substring(13) : "";
-        return new ResponseHead(minor - '0', status, reason);
     }
 
     private static long parseChunkSize(String line) throws ProtocolException {

@@ -119,6 +119,35 @@ final class ResponseHead {
         return HopByHop.always(lowerName) || connectionNamed.contains(lowerName);
     }
 
+    /**
+     * @param line a status line, e.g. {@code HTTP/1.1 200 OK}
+     * @return a head without headers yet
+     * @throws ProtocolException when the line is not an HTTP/1.0 or 1.1 status line
+     */
+    static ResponseHead parseStatusLine(String line) throws ProtocolException {
+        // HTTP/1.x SP 3DIGIT SP reason
+        if (line.length() < 12 || !line.startsWith("HTTP/1.") || line.charAt(8) != ' ') {
+            throw new ProtocolException("malformed status line");
+        }
+        char minor = line.charAt(7);
+        if (minor != '0' && minor != '1') {
+            throw new ProtocolException("unsupported protocol version");
+        }
+        int status = 0;
+        for (int i = 9; i < 12; i++) {
+            char c = line.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new ProtocolException("malformed status code");
+            }
+            status = status * 10 + (c - '0');
+        }
+        if (status < 100 || status > 599 || line.length() > 12 && line.charAt(12) != ' ') {
+            throw new ProtocolException("malformed status code");
+        }
+        String reason = line.length() > 13 ? line.substring(13) : "";
+        return new ResponseHead(minor - '0', status, reason);
+    }
+
     private static long parseLength(String value) throws ProtocolException {
         String v = value.trim();
         if (v.isEmpty() || v.length() > 18) {

@@ -259,6 +259,78 @@ class HttpRouteProxyTest {
     }
 
     @Test
+    void aBackendRefusingAnExpectedBodyIsAnsweredWithoutIt() throws Exception {
+        TestBackend b = new TestBackend((req, in, out) -> {
+            TestBackend.respond(out, 401, "who are you", "Connection: close");
+            return false;
+        }, TestBackend.BodyMode.LEAVE);
+        closeables.add(b);
+        int port = start(Routes.spec().backend("a", b.port())).port();
+
+        try (RawHttp c = new RawHttp(port)) {
+            c.send("POST /up HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n");
+            RawHttp.Response r = c.read(false);
+            assertEquals(401, r.status());
+            assertEquals("who are you", r.text());
+            assertEquals("close", r.header("Connection"));
+        }
+        assertEquals("100-continue", b.requests().poll(5, TimeUnit.SECONDS).header("Expect"));
+    }
+
+    @Test
+    void refusesHttp10() throws Exception {
+        TestBackend b = backend((req, in, out) -> {
+            TestBackend.respond(out, 200, "ok");
+            return true;
+        });
+        int port = start(Routes.spec().backend("a", b.port())).port();
+
+        RawHttp.Response r = RawHttp.exchange(port, "GET / HTTP/1.0\r\nHost: h\r\n\r\n");
+
+        assertEquals(505, r.status());
+        assertEquals(0, b.requests().size());
+    }
+
+    @Test
+    void servesConcurrentClientsOverPooledConnections() throws Exception {
+        TestBackend a = backend((req, in, out) -> {
+            TestBackend.respond(out, 200, "a" + req.target());
+            return true;
+        });
+        TestBackend b = backend((req, in, out) -> {
+            TestBackend.respond(out, 200, "b" + req.target());
+            return true;
+        });
+        int port = start(Routes.spec().backend("a", a.port()).backend("b", b.port())).port();
+
+        List<Thread> clients = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger good = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < 16; t++) {
+            int id = t;
+            clients.add(Thread.ofVirtual().start(() -> {
+                try (RawHttp c = new RawHttp(port)) {
+                    for (int i = 0; i < 20; i++) {
+                        String path = "/" + id + "/" + i;
+                        String text = c.send("GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n").read(false).text();
+                        if (text.equals("a" + path) || text.equals("b" + path)) {
+                            good.incrementAndGet();
+                        }
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (Thread c : clients) {
+            c.join(Duration.ofSeconds(20));
+        }
+        assertEquals(320, good.get());
+        assertEquals(320, a.requests().size() + b.requests().size());
+        // connections are reused: never more than one per concurrent exchange
+        assertTrue(a.connections() + b.connections() <= 32, a.connections() + " + " + b.connections());
+    }
+
+    @Test
     void internalRouteAnswersHealthJsonOnEveryPath() throws Exception {
         Routes.Spec spec = Routes.spec().internal();
         int port = start(spec).port();
