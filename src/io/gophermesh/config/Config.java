@@ -65,6 +65,11 @@ public record Config(
         } catch (NoSuchFileException e) {
             Config created = defaults();
             try {
+                Path folder = path.toAbsolutePath().getParent();
+                if (folder != null) {
+                    // a first run with --conf ~/.config/mesh/config.json should just work
+                    Files.createDirectories(folder);
+                }
                 save(path, created);
             } catch (IOException | RuntimeException saveFailure) {
                 throw new ConfigException(

@@ -87,7 +87,7 @@ public final class Engine implements MeshEngine, MeshControl {
                 throw new IllegalStateException("engine already started");
             }
             Config cfg = config;
-            if (!dashboardPortFree(cfg)) {
+            if (options.serveDashboard() && !dashboardPortFree(cfg)) {
                 role = Role.WORKER;
                 started = true;
                 LOG.log(System.Logger.Level.INFO, "another mesh already owns the dashboard at "
@@ -99,7 +99,7 @@ public final class Engine implements MeshEngine, MeshControl {
             StalePortCheck.report(cfg);
             table.start(cfg);
             try {
-                dashboard = Dashboard.builder().mesh(this)
+                dashboard = !options.serveDashboard() ? null : Dashboard.builder().mesh(this)
                         .host(cfg.dashboardHost()).port(cfg.dashboardPortNumber())
                         .token(cfg.dashboardToken()).configPath(cfg.configPath())
                         .healthz(options.healthz())
@@ -111,8 +111,9 @@ public final class Engine implements MeshEngine, MeshControl {
             }
             started = true;
             String url = dashboardUrl();
-            LOG.log(System.Logger.Level.INFO, "mesh ready: " + table.routes().size() + " route(s), dashboard " + url);
-            if (!options.noDashboard()) {
+            LOG.log(System.Logger.Level.INFO, "mesh ready: " + table.routes().size() + " route(s)"
+                    + (dashboard == null ? "" : ", dashboard " + url));
+            if (!options.noDashboard() && dashboard != null) {
                 DesktopBrowser.open(url);
             }
         } finally {

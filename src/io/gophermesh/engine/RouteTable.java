@@ -118,7 +118,7 @@ final class RouteTable {
                 } else if (!existing.context().config().equals(rc) || originsChanged) {
                     RouteContext ctx = buildContext(port, rc, next, existing.context());
                     changed.put(port, ctx);
-                    if (existing.context().config().protocol() != rc.protocol()) {
+                    if (needsNewListener(existing.context().config(), rc)) {
                         rebound.add(port);
                     }
                 }
@@ -133,6 +133,18 @@ final class RouteTable {
             }
         }
         return new Plan(next, added, changed, removed, rebound);
+    }
+
+    /**
+     * A listener is built for one protocol and reads its connection-level limits when it binds;
+     * changing those means replacing it (its open connections are closed), while backends,
+     * balancing, timeouts and origins change in place.
+     */
+    private static boolean needsNewListener(RouteConfig before, RouteConfig after) {
+        return before.protocol() != after.protocol()
+                || !Objects.equals(before.maxConnections(), after.maxConnections())
+                || !Objects.equals(before.maxHeaderSize(), after.maxHeaderSize())
+                || !Objects.equals(before.maxBodySize(), after.maxBodySize());
     }
 
     /** Undoes {@link #prepare}: unbinds what it bound. */
