@@ -178,6 +178,9 @@ final class Api {
         if (b.pid() > 0) {
             out.put("pid", b.pid());
         }
+        if (b.nextAttempt() != null && !b.nextAttempt().isEmpty()) {
+            out.put("nextAttempt", b.nextAttempt());
+        }
         if (b.uptime() != null && !b.uptime().isEmpty()) {
             out.put("uptime", b.uptime());
         }
