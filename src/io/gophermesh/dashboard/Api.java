@@ -142,7 +142,7 @@ final class Api {
         return false;
     }
 
-    /** @return {@code {"code":200,"data":{PORT:route}}} with Go's omissions */
+    /** {@return {@code {"code":200,"data":{PORT:route}}} with Go's omissions} */
     static Map<String, Object> statusBody(Map<String, RouteStatus> status) {
         Map<String, Object> data = new LinkedHashMap<>();
         status.forEach((port, route) -> data.put(port, routeJson(route)));

@@ -62,6 +62,8 @@ public final class Engine implements MeshEngine, MeshControl {
     }
 
     /**
+     * Creates an engine from a config.
+     *
      * @param config  the config (normalised again here)
      * @param options behaviour besides the config
      * @return an engine, not started
@@ -121,13 +123,13 @@ public final class Engine implements MeshEngine, MeshControl {
         }
     }
 
-    /** @return the port the dashboard is bound to, -1 before start or for a worker */
+    /** {@return the port the dashboard is bound to, -1 before start or for a worker} */
     public int dashboardPort() {
         Dashboard d = dashboard;
         return d == null ? -1 : d.port();
     }
 
-    /** @return the dashboard's URL, e.g. {@code http://127.0.0.1:9999/} */
+    /** {@return the dashboard's URL, e.g. {@code http://127.0.0.1:9999/}} */
     public String dashboardUrl() {
         String host = config.dashboardHost();
         if (host.contains(":")) {

@@ -54,7 +54,7 @@ final class RouteTable {
         this.workDir = workDir;
     }
 
-    /** @return port to route, sorted by port */
+    /** {@return port to route, sorted by port} */
     Map<Integer, Route> routes() {
         return routes;
     }

@@ -75,12 +75,12 @@ final class BackendConnection implements AutoCloseable {
         }
     }
 
-    /** @return a buffer the exchange may use to copy bodies; owned by this connection */
+    /** {@return a buffer the exchange may use to copy bodies; owned by this connection} */
     byte[] copyBuffer() {
         return copy;
     }
 
-    /** @return bytes received from the backend since {@link #startExchange()} */
+    /** {@return bytes received from the backend since {@link #startExchange()}} */
     long received() {
         return received;
     }
@@ -207,7 +207,7 @@ final class BackendConnection implements AutoCloseable {
         }
     }
 
-    /** @return true when the body ended by its framing, so the connection could carry another exchange */
+    /** {@return true when the body ended by its framing, so the connection could carry another exchange} */
     boolean bodyComplete() {
         return bodyDone && mode != TO_CLOSE;
     }
@@ -276,7 +276,7 @@ final class BackendConnection implements AutoCloseable {
         return read(dst, dst.length);
     }
 
-    /** @return whether it can go back to the pool */
+    /** {@return whether it can go back to the pool} */
     boolean reusable() {
         return !broken && channel.isOpen() && pos == lim;
     }

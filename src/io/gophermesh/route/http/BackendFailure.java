@@ -35,7 +35,7 @@ final class BackendFailure extends Exception {
         return kind;
     }
 
-    /** @return the cold start failure behind a {@link Kind#NOT_READY}, if that was the cause */
+    /** {@return the cold start failure behind a {@link Kind#NOT_READY}, if that was the cause} */
     io.gophermesh.process.ColdStartException coldStart() {
         return coldStart;
     }

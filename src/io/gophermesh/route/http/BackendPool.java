@@ -26,14 +26,12 @@ final class BackendPool {
         this.port = port;
     }
 
-    /** @return {@code host:port} */
+    /** {@return {@code host:port}} */
     String address() {
         return host + ":" + port;
     }
 
-    /**
-     * @return an idle connection that still looks open, {@code null} when there is none
-     */
+    /** {@return an idle connection that still looks open, {@code null} when there is none} */
     BackendConnection pooled() {
         long now = System.nanoTime();
         while (true) {
@@ -90,7 +88,7 @@ final class BackendPool {
         c.close();
     }
 
-    /** @return idle connections held now */
+    /** {@return idle connections held now} */
     int idleCount() {
         synchronized (idle) {
             return idle.size();

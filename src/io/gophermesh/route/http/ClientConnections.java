@@ -75,7 +75,7 @@ final class ClientConnections implements ServerConnectionSelector {
         }
     }
 
-    /** @return connections open now */
+    /** {@return connections open now} */
     int count() {
         return live.size();
     }

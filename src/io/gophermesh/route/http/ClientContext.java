@@ -24,7 +24,7 @@ final class ClientContext implements ConnectionContext {
         this.connection = connection;
     }
 
-    /** @return the route's view of this connection */
+    /** {@return the route's view of this connection} */
     ClientConnection connection() {
         return connection;
     }

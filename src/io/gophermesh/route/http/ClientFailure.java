@@ -11,7 +11,7 @@ final class ClientFailure extends RuntimeException {
         super(cause.getMessage(), cause, false, false);
     }
 
-    /** @return the original exception as an unchecked one */
+    /** {@return the original exception as an unchecked one} */
     RuntimeException unwrap() {
         Throwable c = getCause();
         if (c instanceof RuntimeException r) {

@@ -21,7 +21,7 @@ final class Durations {
         return ms + "ms";
     }
 
-    /** @return whole seconds, rounded up, at least 1 */
+    /** {@return whole seconds, rounded up, at least 1} */
     static long ceilSeconds(Duration d) {
         long ms = d.toMillis();
         return Math.max(1, (ms + 999) / 1000);

@@ -18,7 +18,7 @@ final class ErrorPages implements DirectHandler {
     private ErrorPages() {
     }
 
-    /** @return handlers for every event type */
+    /** {@return handlers for every event type} */
     static DirectHandlers handlers() {
         DirectHandlers.Builder b = DirectHandlers.builder();
         ErrorPages pages = new ErrorPages();

@@ -70,12 +70,12 @@ final class Exchange {
         this.requestHead = RequestHead.build(req, clientIp, length, chunkedBody, expectContinue);
     }
 
-    /** @return the status sent to the client, 0 before one was sent */
+    /** {@return the status sent to the client, 0 before one was sent} */
     int status() {
         return status;
     }
 
-    /** @return the client body was not read to its end, so the client connection must close after the answer */
+    /** {@return the client body was not read to its end, so the client connection must close after the answer} */
     boolean bodyPending() {
         return !bodyDone;
     }

@@ -45,6 +45,8 @@ public final class HttpRoute implements Route {
     private Thread watchdog;
 
     /**
+     * Creates the route; {@link #start()} binds it.
+     *
      * @param context first generation of the route
      */
     public HttpRoute(RouteContext context) {
@@ -170,12 +172,12 @@ public final class HttpRoute implements Route {
         LOG.log(INFO, label + ": closed");
     }
 
-    /** @return whether {@link #close} has begun; tunnels then live until the drain ends */
+    /** {@return whether {@link #close} has begun; tunnels then live until the drain ends} */
     boolean closing() {
         return closing;
     }
 
-    /** @return the keep-alive pool of {@code backend}'s address */
+    /** {@return the keep-alive pool of {@code backend}'s address} */
     BackendPool pool(Backend backend) {
         return pools.computeIfAbsent(key(backend), k -> {
             InetSocketAddress a = backend.address();
@@ -183,7 +185,7 @@ public final class HttpRoute implements Route {
         });
     }
 
-    /** @return client connections open now */
+    /** {@return client connections open now} */
     int openConnections() {
         ClientConnections c = connections;
         return c == null ? 0 : c.count();

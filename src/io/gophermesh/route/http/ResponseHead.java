@@ -73,7 +73,7 @@ final class ResponseHead {
         values.set(last, values.get(last) + " " + continuation);
     }
 
-    /** @return true for 1xx */
+    /** {@return true for 1xx} */
     boolean interim() {
         return status >= 100 && status < 200;
     }
@@ -86,7 +86,7 @@ final class ResponseHead {
         return head || interim() || status == 204 || status == 304;
     }
 
-    /** @return the final transfer coding is chunked */
+    /** {@return the final transfer coding is chunked} */
     boolean chunked() {
         return chunked;
     }
@@ -101,12 +101,12 @@ final class ResponseHead {
         return otherCoding;
     }
 
-    /** @return declared length, -1 when none */
+    /** {@return declared length, -1 when none} */
     long contentLength() {
         return contentLength;
     }
 
-    /** @return whether the backend connection may carry another exchange after this one */
+    /** {@return whether the backend connection may carry another exchange after this one} */
     boolean keepAlive() {
         return minorVersion >= 1 && !close;
     }
