@@ -75,8 +75,6 @@ final class RouteTable {
                 Route route = newRoute(buildContext(port, e.getValue(), config, null));
                 route.start();
                 started.put(port, route);
-                LOG.log(System.Logger.Level.INFO, "route " + port + " (" + e.getValue().name() + ", "
-                        + e.getValue().protocol().wireName() + ") listening on 127.0.0.1:" + port);
             }
         } catch (IOException | RuntimeException e) {
             closeAll(started.values(), Duration.ZERO);
