@@ -242,12 +242,15 @@
         const pill = row.querySelector('[data-field="status"]');
         pill.textContent = b.status;
         pill.dataset.status = b.status;
+        pill.title = b.nextAttempt ? `next start at ${new Date(b.nextAttempt).toLocaleTimeString()}` : '';
         row.querySelector('[data-field="pid"]').textContent = b.pid ? String(b.pid) : (route.protocol === 'stdio' ? 'per request' : '–');
         row.querySelector('[data-field="uptime"]').textContent = b.uptime || '–';
         row.querySelector('[data-field="inFlight"]').textContent = fmt(b.inFlight);
         row.querySelector('[data-field="served"]').textContent = fmt(b.served);
-        // Only a managed process that runs now can be killed: not stdio, not a pure proxy.
-        row.querySelector('[data-action="kill"]').hidden = !(route.protocol !== 'stdio' && Number(b.pid) > 0);
+        // Only a managed process can be killed: not stdio, not a pure proxy. Kill also clears
+        // Backoff and Failed, so the next request starts it afresh.
+        const stuck = b.status === 'Backoff' || b.status === 'Failed';
+        row.querySelector('[data-action="kill"]').hidden = !(route.protocol !== 'stdio' && (Number(b.pid) > 0 || stuck));
       }
       const m = state.metrics[port];
       const box = card.querySelector('[data-metrics]');

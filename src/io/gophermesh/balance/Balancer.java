@@ -11,6 +11,8 @@ import io.gophermesh.config.LoadBalance;
 public interface Balancer {
 
     /**
+     * Returns the order in which to try the backends.
+     *
      * @param count    number of backends, at least 1
      * @param clientIp client address as text (used by ip_hash)
      * @param inFlight in-flight exchanges of backend {@code i} (used by least_conn)
@@ -19,6 +21,8 @@ public interface Balancer {
     int[] order(int count, String clientIp, IntUnaryOperator inFlight);
 
     /**
+     * Returns a new balancer for a strategy.
+     *
      * @param strategy configured strategy
      * @return a new balancer with its own state
      */

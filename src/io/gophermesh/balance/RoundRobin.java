@@ -22,7 +22,7 @@ final class RoundRobin implements Balancer {
         return rotated(count, next(count));
     }
 
-    /** @return the starting index of the next turn; the first turn starts at 0 */
+    /** {@return the starting index of the next turn; the first turn starts at 0} */
     int next(int count) {
         return (int) Math.floorMod(counter.getAndIncrement(), (long) count);
     }

@@ -38,6 +38,8 @@ public final class Main {
     }
 
     /**
+     * Runs the mesh from the command line and exits with its code.
+     *
      * @param args command-line arguments
      */
     public static void main(String[] args) {

@@ -43,27 +43,27 @@ public record BackendConfig(
     /** Default for {@link #maxStartFailures()}. */
     public static final int DEFAULT_MAX_START_FAILURES = 5;
 
-    /** @return true when the mesh answers this backend itself */
+    /** {@return true when the mesh answers this backend itself} */
     public boolean isInternal() {
         return INTERNAL.equals(cmd);
     }
 
-    /** @return true when the mesh starts this backend on demand */
+    /** {@return true when the mesh starts this backend on demand} */
     public boolean isManaged() {
         return cmd != null && !cmd.isEmpty() && !isInternal();
     }
 
-    /** @return the start timeout in force */
+    /** {@return the start timeout in force} */
     public Duration effectiveStartTimeout() {
         return startTimeout == null ? DEFAULT_START_TIMEOUT : startTimeout;
     }
 
-    /** @return failed starts in a row tolerated before the backend shows Failed */
+    /** {@return failed starts in a row tolerated before the backend shows Failed} */
     public int effectiveMaxStartFailures() {
         return maxStartFailures == null ? DEFAULT_MAX_START_FAILURES : maxStartFailures;
     }
 
-    /** @return the backend port as a number; only valid for http and tcp backends */
+    /** {@return the backend port as a number; only valid for http and tcp backends} */
     public int port() {
         return Integer.parseInt(internalPort);
     }

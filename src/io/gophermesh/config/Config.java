@@ -65,6 +65,11 @@ public record Config(
         } catch (NoSuchFileException e) {
             Config created = defaults();
             try {
+                Path folder = path.toAbsolutePath().getParent();
+                if (folder != null) {
+                    // a first run with --conf ~/.config/mesh/config.json should just work
+                    Files.createDirectories(folder);
+                }
                 save(path, created);
             } catch (IOException | RuntimeException saveFailure) {
                 throw new ConfigException(
@@ -115,9 +120,7 @@ public record Config(
                 internalPort, dashboardToken, parsed, configPath));
     }
 
-    /**
-     * @return the default config: loopback dashboard on 9999 and an internal health route on 8081
-     */
+    /** {@return the default config: loopback dashboard on 9999 and an internal health route on 8081} */
     public static Config defaults() {
         try {
             return ConfigRules.normalize(new Config(null, null, null, null, null, null, null, null));
@@ -150,17 +153,19 @@ public record Config(
         AtomicFile.write(path, config.toJson() + "\n");
     }
 
-    /** @return this config as pretty-printed JSON, as {@link #save} writes it */
+    /** {@return this config as pretty-printed JSON, as {@link #save} writes it} */
     public String toJson() {
         return ConfigWriter.config(this);
     }
 
-    /** @return the routes object alone as pretty-printed JSON */
+    /** {@return the routes object alone as pretty-printed JSON} */
     public String routesJson() {
         return ConfigWriter.routes(routes == null ? Map.of() : routes);
     }
 
     /**
+     * Returns this config with another {@link #configPath()}.
+     *
      * @param path new config path
      * @return copy with another {@link #configPath()}
      */
@@ -173,7 +178,7 @@ public record Config(
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    /** @return the dashboard port as a number */
+    /** {@return the dashboard port as a number} */
     public int dashboardPortNumber() {
         return Integer.parseInt(dashboardPort);
     }

@@ -8,6 +8,8 @@ public final class ConfigException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message what is wrong and where
      */
     public ConfigException(String message) {
@@ -15,6 +17,8 @@ public final class ConfigException extends Exception {
     }
 
     /**
+     * Creates the exception with its cause.
+     *
      * @param message what is wrong and where
      * @param cause   the underlying failure
      */

@@ -50,7 +50,7 @@ final class ConfigRules {
                 token.isEmpty() ? null : token, normalized, raw.configPath());
     }
 
-    /** @return the internal health route Go puts on 8081 when a config has no routes */
+    /** {@return the internal health route Go puts on 8081 when a config has no routes} */
     static Map<String, RouteConfig> defaultRoutes(String dashboardPort) {
         BackendConfig dashboard = new BackendConfig("dashboard", BackendConfig.INTERNAL, List.of(), null,
                 dashboardPort, null, null, null);

@@ -27,12 +27,12 @@ final class ConfigWriter {
         this.g = generator;
     }
 
-    /** @return the whole config document */
+    /** {@return the whole config document} */
     static String config(Config c) {
         return write(w -> w.writeConfig(c));
     }
 
-    /** @return the routes object alone */
+    /** {@return the routes object alone} */
     static String routes(Map<String, RouteConfig> routes) {
         return write(w -> w.writeRoutes(routes));
     }

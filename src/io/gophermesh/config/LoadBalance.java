@@ -11,7 +11,7 @@ public enum LoadBalance {
     /** FNV-1a hash of the client IP picks the starting backend. */
     IP_HASH;
 
-    /** @return the name used in config files */
+    /** {@return the name used in config files} */
     @com.fasterxml.jackson.annotation.JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -11,7 +11,7 @@ public enum Protocol {
     /** One child process per connection or request, bridged to its stdin and stdout. */
     STDIO;
 
-    /** @return the name used in config files */
+    /** {@return the name used in config files} */
     @com.fasterxml.jackson.annotation.JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -11,17 +11,17 @@ final class Quote {
     private Quote() {
     }
 
-    /** @return {@code "text"}, escaped and cut, with inner quotes and backslashes escaped too */
+    /** {@return {@code "text"}, escaped and cut, with inner quotes and backslashes escaped too} */
     static String of(String text) {
         return "\"" + escape(cut(text), true) + "\"";
     }
 
-    /** @return text escaped and cut, without quotes (for names shown bare) */
+    /** {@return text escaped and cut, without quotes (for names shown bare)} */
     static String bare(String text) {
         return escape(cut(text), false);
     }
 
-    /** @return text escaped, never cut (for paths and system messages) */
+    /** {@return text escaped, never cut (for paths and system messages)} */
     static String line(String text) {
         return escape(text, false);
     }

@@ -59,42 +59,42 @@ public record RouteConfig(
     /** Default for {@link #connectTimeout()}. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    /** @return true when this route is served by the mesh's own health handler */
+    /** {@return true when this route is served by the mesh's own health handler} */
     public boolean isInternal() {
         return backends.size() == 1 && backends.getFirst().isInternal();
     }
 
-    /** @return connections at once in force */
+    /** {@return connections at once in force} */
     public int effectiveMaxConnections() {
         return maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections;
     }
 
-    /** @return stdio children at once in force */
+    /** {@return stdio children at once in force} */
     public int effectiveMaxConcurrency() {
         return maxConcurrency == null ? DEFAULT_MAX_CONCURRENCY : maxConcurrency;
     }
 
-    /** @return warm children in force */
+    /** {@return warm children in force} */
     public int effectivePrewarm() {
         return prewarm == null ? 0 : prewarm;
     }
 
-    /** @return header block limit in force */
+    /** {@return header block limit in force} */
     public long effectiveMaxHeaderSize() {
         return maxHeaderSize == null ? DEFAULT_MAX_HEADER_SIZE : maxHeaderSize;
     }
 
-    /** @return header read timeout in force */
+    /** {@return header read timeout in force} */
     public Duration effectiveHeaderTimeout() {
         return headerTimeout == null ? DEFAULT_HEADER_TIMEOUT : headerTimeout;
     }
 
-    /** @return backend connect timeout in force */
+    /** {@return backend connect timeout in force} */
     public Duration effectiveConnectTimeout() {
         return connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
     }
 
-    /** @return client idle timeout in force, {@code null} for none */
+    /** {@return client idle timeout in force, {@code null} for none} */
     public Duration effectiveIdleTimeout() {
         if (idleTimeout != null) {
             return idleTimeout;

@@ -13,7 +13,7 @@ public enum StdioMode {
     /** A CGI/1.1 gateway after RFC 3875. */
     CGI;
 
-    /** @return the name used in config files */
+    /** {@return the name used in config files} */
     @com.fasterxml.jackson.annotation.JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

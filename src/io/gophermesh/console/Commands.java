@@ -130,7 +130,9 @@ final class Commands {
         Table table = new Table("PORT", "ROUTE", "REF", "NAME", "STATUS", "PID", "UPTIME", "IN-FLIGHT", "SERVED");
         for (Map.Entry<String, RouteStatus> route : mesh.status().entrySet()) {
             for (BackendStatus b : route.getValue().backends()) {
-                table.add(route.getKey(), route.getValue().name(), b.ref(), b.name(), b.status(),
+                String state = b.nextAttempt() == null || b.nextAttempt().isEmpty()
+                        ? b.status() : b.status() + " until " + b.nextAttempt();
+                table.add(route.getKey(), route.getValue().name(), b.ref(), b.name(), state,
                         b.pid() > 0 ? b.pid() : "", b.uptime(), b.inFlight(), b.served());
             }
         }

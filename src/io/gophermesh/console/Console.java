@@ -68,6 +68,8 @@ public final class Console implements AutoCloseable {
     }
 
     /**
+     * Creates a console that keeps its history in {@code historyFile}.
+     *
      * @param mesh          what the commands show and steer
      * @param terminal      the terminal to prompt on
      * @param onQuit        graceful shutdown of the mesh
@@ -101,12 +103,14 @@ public final class Console implements AutoCloseable {
         this.previousInterrupt = terminal.handle(Terminal.Signal.INT, signal -> commands.interrupt());
     }
 
-    /** @return {@code ~/.gophermesh_history} */
+    /** {@return {@code ~/.gophermesh_history}} */
     public static Path defaultHistoryFile() {
         return Path.of(System.getProperty("user.home"), ".gophermesh_history");
     }
 
     /**
+     * Returns whether the command line should open a console.
+     *
      * @return whether stdin and stdout are a terminal and {@code TERM} is not {@code dumb}: only then
      *         should the command line open a console
      */
@@ -116,6 +120,8 @@ public final class Console implements AutoCloseable {
     }
 
     /**
+     * Returns the terminal of this process.
+     *
      * @return the terminal of this process, for {@link #Console(MeshControl, Terminal, Runnable, Runnable)}
      * @throws IOException when it cannot be opened
      */
@@ -153,7 +159,7 @@ public final class Console implements AutoCloseable {
         }
     }
 
-    /** @return the line typed ("" after Ctrl-C), empty on Ctrl-D or when the terminal is gone */
+    /** {@return the line typed ("" after Ctrl-C), empty on Ctrl-D or when the terminal is gone} */
     private Optional<String> prompt(PrintWriter out) {
         reading = true;
         try {
@@ -182,6 +188,8 @@ public final class Console implements AutoCloseable {
     }
 
     /**
+     * Returns a sink that prints log lines above the prompt.
+     *
      * @return a sink that prints one log line above the prompt (or plainly while a command runs);
      *         safe from any thread
      */
@@ -194,6 +202,8 @@ public final class Console implements AutoCloseable {
     }
 
     /**
+     * Returns a logging handler that prints above the prompt.
+     *
      * @return a {@code java.util.logging} handler printing each record as one line
      *         ({@code HH:mm:ss LEVEL message}) through {@link #logSink()}; the command line installs
      *         it in place of the stderr handler while the console is open

@@ -22,7 +22,7 @@ final class LogFollower {
         this.mesh = mesh;
     }
 
-    /** @return whether a follow was running (and is now told to stop) */
+    /** {@return whether a follow was running (and is now told to stop)} */
     boolean stop() {
         BlockingQueue<Optional<String>> queue = current;
         if (queue == null) {

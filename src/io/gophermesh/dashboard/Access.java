@@ -45,7 +45,7 @@ final class Access {
         this.clock = clock;
     }
 
-    /** @return 32 random bytes, base64url without padding */
+    /** {@return 32 random bytes, base64url without padding} */
     static String newSecret(SecureRandom random) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
@@ -79,7 +79,7 @@ final class Access {
         return expiry != null && clock.instant().isBefore(expiry);
     }
 
-    /** @return a new single-use login code */
+    /** {@return a new single-use login code} */
     synchronized String issueLoginCode() {
         if (tokenDigest == null) {
             throw new IllegalStateException("no login code: the dashboard has no token");

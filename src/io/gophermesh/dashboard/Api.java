@@ -142,7 +142,7 @@ final class Api {
         return false;
     }
 
-    /** @return {@code {"code":200,"data":{PORT:route}}} with Go's omissions */
+    /** {@return {@code {"code":200,"data":{PORT:route}}} with Go's omissions} */
     static Map<String, Object> statusBody(Map<String, RouteStatus> status) {
         Map<String, Object> data = new LinkedHashMap<>();
         status.forEach((port, route) -> data.put(port, routeJson(route)));
@@ -177,6 +177,9 @@ final class Api {
         out.put("status", nullToEmpty(b.status()));
         if (b.pid() > 0) {
             out.put("pid", b.pid());
+        }
+        if (b.nextAttempt() != null && !b.nextAttempt().isEmpty()) {
+            out.put("nextAttempt", b.nextAttempt());
         }
         if (b.uptime() != null && !b.uptime().isEmpty()) {
             out.put("uptime", b.uptime());

@@ -66,7 +66,7 @@ public final class Dashboard implements AutoCloseable {
         this.allowedHosts = List.copyOf(b.allowedHosts);
     }
 
-    /** @return a builder with the defaults: 127.0.0.1:9999, no configured token, no token file */
+    /** {@return a builder with the defaults: 127.0.0.1:9999, no configured token, no token file} */
     public static Builder builder() {
         return new Builder();
     }
@@ -139,31 +139,31 @@ public final class Dashboard implements AutoCloseable {
         return this;
     }
 
-    /** @return the bound port */
+    /** {@return the bound port} */
     public synchronized int port() {
         requireStarted();
         return server.port();
     }
 
-    /** @return {@code http://HOST:PORT/}, with a reachable address in place of a wildcard host */
+    /** {@return {@code http://HOST:PORT/}, with a reachable address in place of a wildcard host} */
     public synchronized String url() {
         requireStarted();
         return "http://" + urlHost(host) + ":" + server.port() + "/";
     }
 
-    /** @return whether API calls need the token or a session */
+    /** {@return whether API calls need the token or a session} */
     public synchronized boolean tokenRequired() {
         requireStarted();
         return feature.tokenRequired();
     }
 
-    /** @return the one-time login link logged at start, empty when no token is needed */
+    /** {@return the one-time login link logged at start, empty when no token is needed} */
     public synchronized Optional<String> loginUrl() {
         requireStarted();
         return Optional.ofNullable(loginUrl);
     }
 
-    /** @return the token file written at start, empty when none was written */
+    /** {@return the token file written at start, empty when none was written} */
     public synchronized Optional<Path> tokenFile() {
         return Optional.ofNullable(writtenTokenFile);
     }
@@ -261,6 +261,8 @@ public final class Dashboard implements AutoCloseable {
         }
 
         /**
+         * Sets what the dashboard shows and steers (required).
+         *
          * @param mesh what the dashboard shows and steers (required)
          * @return this builder
          */
@@ -270,6 +272,8 @@ public final class Dashboard implements AutoCloseable {
         }
 
         /**
+         * Sets the bind address.
+         *
          * @param host bind address; {@code null} or blank for 127.0.0.1
          * @return this builder
          */
@@ -279,6 +283,8 @@ public final class Dashboard implements AutoCloseable {
         }
 
         /**
+         * Sets the bind port.
+         *
          * @param port bind port, 0 for any free port
          * @return this builder
          */
@@ -291,6 +297,8 @@ public final class Dashboard implements AutoCloseable {
         }
 
         /**
+         * Sets the configured {@code dashboard_token}.
+         *
          * @param token the configured {@code dashboard_token}; when set it is required on every
          *              host, loopback included; {@code null} or blank for none
          * @return this builder
@@ -312,6 +320,8 @@ public final class Dashboard implements AutoCloseable {
         }
 
         /**
+         * Sets where a generated token is written, instead of beside the config.
+         *
          * @param tokenFile where to write a generated token, instead of beside the config
          * @return this builder
          */
@@ -321,6 +331,8 @@ public final class Dashboard implements AutoCloseable {
         }
 
         /**
+         * Sets the payload of {@code /healthz}.
+         *
          * @param healthz payload of {@code /healthz}; {@code null} for the default
          * @return this builder
          */
@@ -330,6 +342,8 @@ public final class Dashboard implements AutoCloseable {
         }
 
         /**
+         * Sets the keep-alive interval of idle event streams.
+         *
          * @param interval keep-alive interval of idle event streams (default 15 s)
          * @return this builder
          */
@@ -339,6 +353,8 @@ public final class Dashboard implements AutoCloseable {
         }
 
         /**
+         * Adds host names the dashboard is reached by, besides its own addresses.
+         *
          * @param hosts further {@code host} or {@code host:port} names the dashboard is reached by
          * @return this builder
          */
@@ -347,7 +363,7 @@ public final class Dashboard implements AutoCloseable {
             return this;
         }
 
-        /** @return the dashboard, not yet started */
+        /** {@return the dashboard, not yet started} */
         public Dashboard build() {
             return new Dashboard(this);
         }

@@ -53,7 +53,7 @@ final class EventStream {
         this.closed = closed;
     }
 
-    /** @return streams open now */
+    /** {@return streams open now} */
     int open() {
         return open.get();
     }

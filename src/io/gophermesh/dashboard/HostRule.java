@@ -111,7 +111,7 @@ final class HostRule {
             return p > 0 && p <= 65535 ? new Authority(host, p) : null;
         }
 
-        /** @return the host as an address when it is an IP literal, else {@code null} */
+        /** {@return the host as an address when it is an IP literal, else {@code null}} */
         InetAddress literal() {
             String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
             try {

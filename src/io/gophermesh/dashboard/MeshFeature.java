@@ -44,6 +44,8 @@ public final class MeshFeature implements HttpFeature {
     }
 
     /**
+     * Returns a builder for a feature showing {@code mesh}.
+     *
      * @param mesh what the dashboard shows and steers
      * @return a builder with the defaults: mounted at {@code /}, loopback and the connection's own
      *         address as hosts, no token, default health payload, 15 s keep-alive
@@ -57,12 +59,12 @@ public final class MeshFeature implements HttpFeature {
         routing.register(contextPath, routes);
     }
 
-    /** @return where the dashboard is mounted: {@code /} or a path without trailing slash */
+    /** {@return where the dashboard is mounted: {@code /} or a path without trailing slash} */
     public String contextPath() {
         return contextPath;
     }
 
-    /** @return whether API calls need the token or a session */
+    /** {@return whether API calls need the token or a session} */
     public boolean tokenRequired() {
         return access.tokenMode();
     }
@@ -90,7 +92,7 @@ public final class MeshFeature implements HttpFeature {
         close();
     }
 
-    /** @return event streams open now */
+    /** {@return event streams open now} */
     int openStreams() {
         return routes.openStreams();
     }
@@ -110,6 +112,8 @@ public final class MeshFeature implements HttpFeature {
         }
 
         /**
+         * Sets where the feature is mounted.
+         *
          * @param path where to mount, e.g. {@code /mesh}; {@code /} or empty for the root
          * @return this builder
          */
@@ -138,6 +142,8 @@ public final class MeshFeature implements HttpFeature {
         }
 
         /**
+         * Sets the API token.
+         *
          * @param token API token; {@code null} or blank for none (then the API answers only on
          *              loopback connections)
          * @return this builder
@@ -148,6 +154,8 @@ public final class MeshFeature implements HttpFeature {
         }
 
         /**
+         * Sets the payload of {@code /healthz}.
+         *
          * @param healthz payload of {@code /healthz}; {@code null} for the default
          * @return this builder
          */
@@ -157,6 +165,8 @@ public final class MeshFeature implements HttpFeature {
         }
 
         /**
+         * Sets how long an idle event stream waits before a keep-alive comment.
+         *
          * @param interval how long an idle event stream waits before sending a keep-alive comment
          * @return this builder
          */
@@ -176,7 +186,7 @@ public final class MeshFeature implements HttpFeature {
             return this;
         }
 
-        /** @return the feature */
+        /** {@return the feature} */
         public MeshFeature build() {
             return new MeshFeature(this);
         }

@@ -36,7 +36,7 @@ final class MeshRoutes implements HttpService {
         this.health = Healthz.json(healthz);
     }
 
-    /** @return event streams open now */
+    /** {@return event streams open now} */
     int openStreams() {
         return events.open();
     }

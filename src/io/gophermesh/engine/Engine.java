@@ -62,6 +62,8 @@ public final class Engine implements MeshEngine, MeshControl {
     }
 
     /**
+     * Creates an engine from a config.
+     *
      * @param config  the config (normalised again here)
      * @param options behaviour besides the config
      * @return an engine, not started
@@ -87,7 +89,7 @@ public final class Engine implements MeshEngine, MeshControl {
                 throw new IllegalStateException("engine already started");
             }
             Config cfg = config;
-            if (!dashboardPortFree(cfg)) {
+            if (options.serveDashboard() && !dashboardPortFree(cfg)) {
                 role = Role.WORKER;
                 started = true;
                 LOG.log(System.Logger.Level.INFO, "another mesh already owns the dashboard at "
@@ -99,7 +101,7 @@ public final class Engine implements MeshEngine, MeshControl {
             StalePortCheck.report(cfg);
             table.start(cfg);
             try {
-                dashboard = Dashboard.builder().mesh(this)
+                dashboard = !options.serveDashboard() ? null : Dashboard.builder().mesh(this)
                         .host(cfg.dashboardHost()).port(cfg.dashboardPortNumber())
                         .token(cfg.dashboardToken()).configPath(cfg.configPath())
                         .healthz(options.healthz())
@@ -111,8 +113,9 @@ public final class Engine implements MeshEngine, MeshControl {
             }
             started = true;
             String url = dashboardUrl();
-            LOG.log(System.Logger.Level.INFO, "mesh ready: " + table.routes().size() + " route(s), dashboard " + url);
-            if (!options.noDashboard()) {
+            LOG.log(System.Logger.Level.INFO, "mesh ready: " + table.routes().size() + " route(s)"
+                    + (dashboard == null ? "" : ", dashboard " + url));
+            if (!options.noDashboard() && dashboard != null) {
                 DesktopBrowser.open(url);
             }
         } finally {
@@ -120,13 +123,13 @@ public final class Engine implements MeshEngine, MeshControl {
         }
     }
 
-    /** @return the port the dashboard is bound to, -1 before start or for a worker */
+    /** {@return the port the dashboard is bound to, -1 before start or for a worker} */
     public int dashboardPort() {
         Dashboard d = dashboard;
         return d == null ? -1 : d.port();
     }
 
-    /** @return the dashboard's URL, e.g. {@code http://127.0.0.1:9999/} */
+    /** {@return the dashboard's URL, e.g. {@code http://127.0.0.1:9999/}} */
     public String dashboardUrl() {
         String host = config.dashboardHost();
         if (host.contains(":")) {

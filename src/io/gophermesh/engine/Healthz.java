@@ -20,6 +20,8 @@ public final class Healthz {
     }
 
     /**
+     * Returns the payload for these options.
+     *
      * @param options version and extra fields
      * @return the payload; reserved keys always come from the mesh
      */
@@ -41,6 +43,8 @@ public final class Healthz {
     }
 
     /**
+     * Returns the payload as UTF-8 JSON bytes.
+     *
      * @param options version and extra fields
      * @return the payload as UTF-8 JSON bytes
      */

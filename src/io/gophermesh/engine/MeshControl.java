@@ -14,10 +14,12 @@ import io.gophermesh.route.RouteMetrics;
  */
 public interface MeshControl {
 
-    /** @return public port to route status, sorted by port, internal routes left out */
+    /** {@return public port to route status, sorted by port, internal routes left out} */
     Map<String, RouteStatus> status();
 
     /**
+     * Returns a backend's log lines.
+     *
      * @param ref {@code PORT:INDEX} (an internal port is also accepted)
      * @return the backend's log lines, oldest first
      * @throws UnknownRefException when the ref names no backend
@@ -35,13 +37,13 @@ public interface MeshControl {
      */
     String kill(String ref) throws UnknownRefException;
 
-    /** @return the routes object of the config in force, pretty-printed JSON */
+    /** {@return the routes object of the config in force, pretty-printed JSON} */
     String configJson();
 
-    /** @return an opaque version of the config in force, changed by every applied reload */
+    /** {@return an opaque version of the config in force, changed by every applied reload} */
     String configVersion();
 
-    /** @return the config in force */
+    /** {@return the config in force} */
     Config config();
 
     /**
@@ -61,10 +63,12 @@ public interface MeshControl {
      */
     void reload(Config config) throws ConfigException;
 
-    /** @return public port to the route's counters */
+    /** {@return public port to the route's counters} */
     Map<String, RouteMetrics.Snapshot> metrics();
 
     /**
+     * Subscribes to the log lines of every backend.
+     *
      * @param listener called with (ref, line) for every new log line of every backend; must not block
      * @return closing it unsubscribes
      */

@@ -5,7 +5,7 @@ import java.time.Duration;
 /** Life cycle of a mesh engine. */
 public interface MeshEngine {
 
-    /** @return whether this instance serves (master) or found another one serving (worker) */
+    /** {@return whether this instance serves (master) or found another one serving (worker)} */
     Role role();
 
     /**

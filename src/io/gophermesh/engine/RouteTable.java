@@ -54,7 +54,7 @@ final class RouteTable {
         this.workDir = workDir;
     }
 
-    /** @return port to route, sorted by port */
+    /** {@return port to route, sorted by port} */
     Map<Integer, Route> routes() {
         return routes;
     }
@@ -75,8 +75,6 @@ final class RouteTable {
                 Route route = newRoute(buildContext(port, e.getValue(), config, null));
                 route.start();
                 started.put(port, route);
-                LOG.log(System.Logger.Level.INFO, "route " + port + " (" + e.getValue().name() + ", "
-                        + e.getValue().protocol().wireName() + ") listening on 127.0.0.1:" + port);
             }
         } catch (IOException | RuntimeException e) {
             closeAll(started.values(), Duration.ZERO);
@@ -118,7 +116,7 @@ final class RouteTable {
                 } else if (!existing.context().config().equals(rc) || originsChanged) {
                     RouteContext ctx = buildContext(port, rc, next, existing.context());
                     changed.put(port, ctx);
-                    if (existing.context().config().protocol() != rc.protocol()) {
+                    if (needsNewListener(existing.context().config(), rc)) {
                         rebound.add(port);
                     }
                 }
@@ -133,6 +131,18 @@ final class RouteTable {
             }
         }
         return new Plan(next, added, changed, removed, rebound);
+    }
+
+    /**
+     * A listener is built for one protocol and reads its connection-level limits when it binds;
+     * changing those means replacing it (its open connections are closed), while backends,
+     * balancing, timeouts and origins change in place.
+     */
+    private static boolean needsNewListener(RouteConfig before, RouteConfig after) {
+        return before.protocol() != after.protocol()
+                || !Objects.equals(before.maxConnections(), after.maxConnections())
+                || !Objects.equals(before.maxHeaderSize(), after.maxHeaderSize())
+                || !Objects.equals(before.maxBodySize(), after.maxBodySize());
     }
 
     /** Undoes {@link #prepare}: unbinds what it bound. */
@@ -150,6 +160,8 @@ final class RouteTable {
      */
     void commit(Plan plan) throws IOException {
         Map<Integer, Route> old = routes;
+        // routes are updated in place: collect the processes of the old generation first
+        java.util.Set<ManagedProcess> oldProcesses = processes(old);
         Map<Integer, Route> next = new java.util.TreeMap<>(old);
         List<Route> retired = new ArrayList<>();
         List<Integer> rebound = new ArrayList<>();
@@ -201,7 +213,7 @@ final class RouteTable {
             LOG.log(System.Logger.Level.INFO, "route " + r.port() + " removed");
         }
         closeAll(retired, RELOAD_DRAIN);
-        stopOrphanedProcesses(old, next);
+        stopOrphanedProcesses(oldProcesses, processes(next));
     }
 
     /** Stops every route (bounded drain) and every managed process. */
@@ -220,22 +232,23 @@ final class RouteTable {
         join(stops);
     }
 
-    private void stopOrphanedProcesses(Map<Integer, Route> before, Map<Integer, Route> after) {
-        java.util.Set<ManagedProcess> kept = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Route r : after.values()) {
+    private static java.util.Set<ManagedProcess> processes(Map<Integer, Route> routes) {
+        java.util.Set<ManagedProcess> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Route r : routes.values()) {
             for (Backend b : r.context().backends()) {
                 if (b.process() != null) {
-                    kept.add(b.process());
+                    out.add(b.process());
                 }
             }
         }
+        return out;
+    }
+
+    private static void stopOrphanedProcesses(java.util.Set<ManagedProcess> before, java.util.Set<ManagedProcess> kept) {
         List<Thread> stops = new ArrayList<>();
-        for (Route r : before.values()) {
-            for (Backend b : r.context().backends()) {
-                if (b.process() != null && !kept.contains(b.process())) {
-                    LOG.log(System.Logger.Level.INFO, b.label() + ": stopping, no longer configured");
-                    stops.add(Thread.ofVirtual().start(() -> b.process().close(PROCESS_GRACE)));
-                }
+        for (ManagedProcess p : before) {
+            if (!kept.contains(p)) {
+                stops.add(Thread.ofVirtual().start(() -> p.close(PROCESS_GRACE)));
             }
         }
         join(stops);

@@ -51,6 +51,7 @@ final class StatusView {
         String status;
         long pid = 0;
         String uptime = "";
+        String nextAttempt = "";
         if (rc.protocol() == Protocol.STDIO) {
             status = BackendState.REQUEST_DRIVEN.label();
         } else if (b.process() != null) {
@@ -60,11 +61,15 @@ final class StatusView {
             if (snap.startedAt() != null) {
                 uptime = goDuration(Duration.between(snap.startedAt(), Instant.now()));
             }
+            if (snap.nextAttempt() != null) {
+                nextAttempt = snap.nextAttempt().toString();
+            }
         } else {
             // a pure proxy has no process: it is Running when something answers on its port
             status = accepting(b) ? BackendState.RUNNING.label() : BackendState.DORMANT.label();
         }
-        return new BackendStatus(b.ref(), b.config().name(), host, port, status, pid, uptime, b.inFlight(), b.served());
+        return new BackendStatus(b.ref(), b.config().name(), host, port, status, pid, uptime, b.inFlight(), b.served(),
+                nextAttempt);
     }
 
     private static boolean accepting(Backend b) {

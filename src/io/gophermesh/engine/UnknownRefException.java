@@ -5,6 +5,8 @@ public final class UnknownRefException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception for a ref as given.
+     *
      * @param ref the ref as given
      */
     public UnknownRefException(String ref) {

@@ -27,7 +27,7 @@ record Host(String osName, Path home, Map<String, String> env, String javaComman
         env = Map.copyOf(env);
     }
 
-    /** @return this machine: current JVM, real home, real environment, real processes */
+    /** {@return this machine: current JVM, real home, real environment, real processes} */
     static Host current() {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin",

@@ -28,7 +28,7 @@ public record LaunchDecision(Outcome outcome, String message, LaunchProtocolRequ
         REFUSED
     }
 
-    /** @return the exit code to end the process with, empty when the mesh should start */
+    /** {@return the exit code to end the process with, empty when the mesh should start} */
     public OptionalInt exitCode() {
         return switch (outcome) {
             case START -> OptionalInt.empty();

@@ -8,6 +8,8 @@ public final class LaunchException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message what was refused and why
      */
     public LaunchException(String message) {
@@ -15,6 +17,8 @@ public final class LaunchException extends Exception {
     }
 
     /**
+     * Creates the exception with its cause.
+     *
      * @param message what was refused and why
      * @param cause   the underlying failure
      */

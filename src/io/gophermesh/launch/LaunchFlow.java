@@ -27,6 +27,8 @@ public final class LaunchFlow {
     @FunctionalInterface
     public interface ConfigLoader {
         /**
+         * Loads and normalises the config at {@code path}.
+         *
          * @param path absolute config path chosen by the flow
          * @return the normalised config
          * @throws ConfigException when it cannot be used
@@ -42,6 +44,8 @@ public final class LaunchFlow {
     private final Predicate<Config> dashboardReady;
 
     /**
+     * Creates a flow that probes real ports.
+     *
      * @param baseDir       mesh directory: folder of mesh.jar (working directory when not from a jar)
      * @param defaultConfig config named on the command line, {@code null} for {@code config.json};
      *                      relative paths are taken from {@code baseDir}
@@ -63,6 +67,8 @@ public final class LaunchFlow {
     }
 
     /**
+     * Returns a flow with the default scheme that loads with {@link Config#load}.
+     *
      * @param baseDir       mesh directory
      * @param defaultConfig config named on the command line, {@code null} for {@code config.json}
      * @return a flow with the default scheme that loads with {@link Config#load}
@@ -72,6 +78,8 @@ public final class LaunchFlow {
     }
 
     /**
+     * Decides what a launch URL asks for.
+     *
      * @param url the URL passed after {@code --protocol-url --}
      * @return what to do; never throws for bad input
      */

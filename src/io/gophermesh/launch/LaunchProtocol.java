@@ -93,6 +93,8 @@ public final class LaunchProtocol {
     }
 
     /**
+     * Returns whether a public route accepts connections.
+     *
      * @param port public port
      * @return whether something accepts TCP connections on 127.0.0.1:port within half a second
      */
@@ -101,6 +103,8 @@ public final class LaunchProtocol {
     }
 
     /**
+     * Returns whether the dashboard of a config accepts connections.
+     *
      * @param config a config; its dashboard host (loopback when blank or a wildcard) and port are probed
      * @return whether the dashboard of that config accepts TCP connections within half a second
      */
@@ -142,7 +146,7 @@ public final class LaunchProtocol {
         return new Registrar(Host.current()).register(jar, options == null ? LaunchProtocolOptions.DEFAULT : options);
     }
 
-    /** @return the mesh.jar this class was loaded from, empty when not running from a jar file */
+    /** {@return the mesh.jar this class was loaded from, empty when not running from a jar file} */
     public static Optional<Path> currentJar() {
         try {
             CodeSource source = LaunchProtocol.class.getProtectionDomain().getCodeSource();

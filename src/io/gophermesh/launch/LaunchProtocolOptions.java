@@ -53,12 +53,12 @@ public record LaunchProtocolOptions(String scheme, String displayName, String wi
                 "displayName", displayName, "at most 64 characters without control characters, '/' or '\\'");
     }
 
-    /** @return a builder starting from the defaults */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the Linux desktop name as used in file names */
+    /** {@return the Linux desktop name as used in file names} */
     String desktopSlug() {
         return linuxDesktopName.toLowerCase(Locale.ROOT);
     }
@@ -91,37 +91,64 @@ public record LaunchProtocolOptions(String scheme, String displayName, String wi
         private Builder() {
         }
 
-        /** @param value URL scheme @return this builder */
+        /**
+         * Sets the URL scheme.
+         *
+         * @param value URL scheme
+         * @return this builder
+         */
         public Builder scheme(String value) {
             scheme = value;
             return this;
         }
 
-        /** @param value name shown by the desktop @return this builder */
+        /**
+         * Sets the name shown by the desktop.
+         *
+         * @param value name shown by the desktop
+         * @return this builder
+         */
         public Builder displayName(String value) {
             displayName = value;
             return this;
         }
 
-        /** @param value registry key name under HKCU\Software\Classes @return this builder */
+        /**
+         * Sets the Windows registry key name.
+         *
+         * @param value registry key name under HKCU\Software\Classes
+         * @return this builder
+         */
         public Builder windowsKeyName(String value) {
             windowsKeyName = value;
             return this;
         }
 
-        /** @param value desktop entry name @return this builder */
+        /**
+         * Sets the Linux desktop entry name.
+         *
+         * @param value desktop entry name
+         * @return this builder
+         */
         public Builder linuxDesktopName(String value) {
             linuxDesktopName = value;
             return this;
         }
 
-        /** @param value macOS bundle id @return this builder */
+        /**
+         * Sets the macOS bundle id.
+         *
+         * @param value macOS bundle id
+         * @return this builder
+         */
         public Builder macOSBundleId(String value) {
             macOSBundleId = value;
             return this;
         }
 
         /**
+         * Builds the options.
+         *
          * @return the options
          * @throws IllegalArgumentException when a name is not usable
          */

@@ -50,7 +50,7 @@ final class LinuxRegistration {
                 + "MimeType=" + mimeType(options) + ";\n";
     }
 
-    /** @return what was done, for the log line */
+    /** {@return what was done, for the log line} */
     static String register(Host host, Path jar, LaunchProtocolOptions options) throws IOException {
         Path wrapper = wrapperPath(host, options);
         Path desktop = desktopPath(host, options);

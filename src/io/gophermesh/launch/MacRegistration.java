@@ -46,7 +46,7 @@ final class MacRegistration {
                 .matcher(compact).find();
     }
 
-    /** @return what was done, for the log line */
+    /** {@return what was done, for the log line} */
     static String register(Host host, Path jar, LaunchProtocolOptions options) throws IOException {
         Path wrapper = wrapperPath(host, options);
         Registrar.write(wrapper, Registrar.wrapperScript(host.javaCommand(), jar).getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");

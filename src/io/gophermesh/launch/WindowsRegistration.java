@@ -56,7 +56,7 @@ final class WindowsRegistration {
         return List.of(reg, "import", regFile.toString());
     }
 
-    /** @return what was done, for the log line */
+    /** {@return what was done, for the log line} */
     static String register(Host host, Path jar, LaunchProtocolOptions options) throws IOException {
         String content = regFile(host.javaCommand(), jar.toString(), options);
         Path file = Files.createTempFile("mesh-protocol-", ".reg");

@@ -21,7 +21,7 @@ public enum BackendState {
         this.label = label;
     }
 
-    /** @return the label used by the API and UI */
+    /** {@return the label used by the API and UI} */
     public String label() {
         return label;
     }

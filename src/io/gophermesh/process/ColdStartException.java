@@ -16,6 +16,8 @@ public final class ColdStartException extends IOException {
     private final transient Duration retryAfter;
 
     /**
+     * Creates the exception.
+     *
      * @param message    what failed, with route and backend
      * @param lastLines  the backend's last log lines, possibly empty
      * @param retryAfter when a retry may succeed, {@code null} if unknown
@@ -26,12 +28,12 @@ public final class ColdStartException extends IOException {
         this.retryAfter = retryAfter;
     }
 
-    /** @return the backend's last log lines, oldest first */
+    /** {@return the backend's last log lines, oldest first} */
     public List<String> lastLines() {
         return lastLines;
     }
 
-    /** @return suggested delay before a retry, {@code null} if unknown */
+    /** {@return suggested delay before a retry, {@code null} if unknown} */
     public Duration retryAfter() {
         return retryAfter;
     }

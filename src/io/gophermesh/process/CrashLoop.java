@@ -65,14 +65,12 @@ final class CrashLoop {
         return Duration.between(now, nextAttempt);
     }
 
-    /** @return when the next start may happen, {@code null} when there is no backoff */
+    /** {@return when the next start may happen, {@code null} when there is no backoff} */
     Instant nextAttempt() {
         return nextAttempt;
     }
 
-    /**
-     * @return the error for a start asked for now, {@code null} when a start may happen
-     */
+    /** {@return the error for a start asked for now, {@code null} when a start may happen} */
     ColdStartException refusal(String label, List<String> lastLines, Instant now) {
         if (failed) {
             return new ColdStartException(label + ": gave up after " + failures
@@ -86,7 +84,7 @@ final class CrashLoop {
                 + Durations.millis(left), lastLines, left);
     }
 
-    /** @return the log line for the state after a failed start */
+    /** {@return the log line for the state after a failed start} */
     String describe(Instant now) {
         if (failed) {
             return "gave up after " + failures + " failed starts in a row; kill it or reload the config to retry";

@@ -53,7 +53,7 @@ final class IdleClock {
         return Math.max(0, timeout.toNanos() - idle);
     }
 
-    /** @return the timeout in force, {@code null} for never */
+    /** {@return the timeout in force, {@code null} for never} */
     Duration timeout() {
         return timeout;
     }

@@ -24,6 +24,8 @@ public final class LogBuffer {
     }
 
     /**
+     * Creates a buffer of {@code maxLines} lines.
+     *
      * @param maxLines lines kept, at least 1
      */
     public LogBuffer(int maxLines) {
@@ -51,12 +53,14 @@ public final class LogBuffer {
         }
     }
 
-    /** @return a snapshot, oldest first */
+    /** {@return a snapshot, oldest first} */
     public List<String> lines() {
         return tail(Integer.MAX_VALUE);
     }
 
     /**
+     * Returns the newest lines.
+     *
      * @param count most lines wanted; zero or less gives none
      * @return the newest {@code count} lines, oldest first
      */
@@ -73,6 +77,8 @@ public final class LogBuffer {
     }
 
     /**
+     * Subscribes to new lines.
+     *
      * @param listener called on the appending thread for every new line; must not block
      * @return closing it removes the listener
      */

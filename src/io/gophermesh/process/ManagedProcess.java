@@ -45,6 +45,8 @@ public final class ManagedProcess {
     private boolean closed;
 
     /**
+     * Creates the owner of a backend process that runs in the mesh's working directory.
+     *
      * @param label  how log lines and errors name this backend, e.g. {@code route 18081 backend api-a}
      * @param config the backend's config
      * @param log    where the process's stdout and stderr lines go
@@ -55,6 +57,8 @@ public final class ManagedProcess {
     }
 
     /**
+     * Creates the owner of a backend process that runs in {@code workDir}.
+     *
      * @param label   how log lines and errors name this backend, e.g. {@code route 18081 backend api-a}
      * @param config  the backend's config
      * @param log     where the process's stdout and stderr lines go
@@ -157,7 +161,7 @@ public final class ManagedProcess {
         idle.exchangeEnded();
     }
 
-    /** @return what the process is doing now; a process that died shows Dormant at once */
+    /** {@return what the process is doing now; a process that died shows Dormant at once} */
     public ProcessSnapshot snapshot() {
         lock.lock();
         try {

@@ -39,7 +39,7 @@ final class OutputPump implements Runnable {
         return Thread.ofVirtual().name("mesh-" + stream + " " + label).start(new OutputPump(in, buffer, label));
     }
 
-    /** @return {@code line} with the time stamp every buffered line carries */
+    /** {@return {@code line} with the time stamp every buffered line carries} */
     static String stamped(String line) {
         return STAMP.format(LocalDateTime.now()) + " " + line;
     }

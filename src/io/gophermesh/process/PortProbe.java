@@ -65,7 +65,7 @@ final class PortProbe {
         }
     }
 
-    /** @return whether the port accepted a connection within {@code timeoutNanos} */
+    /** {@return whether the port accepted a connection within {@code timeoutNanos}} */
     boolean accepts(long timeoutNanos) {
         try (Socket s = new Socket()) {
             int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));

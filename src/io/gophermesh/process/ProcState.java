@@ -15,12 +15,12 @@ final class ProcState {
     private ProcState() {
     }
 
-    /** @return true while {@code p} runs; false once it exited, even if nobody reaped it yet */
+    /** {@return true while {@code p} runs; false once it exited, even if nobody reaped it yet} */
     static boolean running(ProcessHandle p) {
         return p.isAlive() && !zombie(p.pid());
     }
 
-    /** @return true when {@code /proc} shows {@code pid} as a zombie (Linux only, else false) */
+    /** {@return true when {@code /proc} shows {@code pid} as a zombie (Linux only, else false)} */
     static boolean zombie(long pid) {
         Path stat = PROC.resolve(Long.toString(pid)).resolve("stat");
         try {

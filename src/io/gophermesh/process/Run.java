@@ -36,12 +36,12 @@ final class Run {
     Duration stopGrace;
     String stopReason;
 
-    /** @return true once the process was started and has exited */
+    /** {@return true once the process was started and has exited} */
     boolean exited() {
         return exit != null && exit.isDone();
     }
 
-    /** @return true when someone asked this run to stop */
+    /** {@return true when someone asked this run to stop} */
     boolean stopRequested() {
         return stopGrace != null;
     }
@@ -55,7 +55,7 @@ final class Run {
         wake.complete(null);
     }
 
-    /** @return true while the process serves: seen ready, alive, and no stop asked for */
+    /** {@return true while the process serves: seen ready, alive, and no stop asked for} */
     boolean serving() {
         return seenReady && !exited() && !stopRequested();
     }

@@ -95,7 +95,7 @@ public final class Spawner {
         }
     }
 
-    /** @return whether children are tied to the mesh's life on this machine */
+    /** {@return whether children are tied to the mesh's life on this machine} */
     public static boolean diesWithMesh() {
         return SETPRIV != null;
     }

@@ -26,6 +26,8 @@ public final class Backend {
     private final LongAdder served = new LongAdder();
 
     /**
+     * Creates a backend whose programs run in the mesh's working directory.
+     *
      * @param ref     {@code PORT:INDEX}
      * @param label   how logs and errors name it, e.g. {@code route 18081 backend api-a}
      * @param config  its config
@@ -37,6 +39,8 @@ public final class Backend {
     }
 
     /**
+     * Creates a backend whose programs run in {@code workDir}.
+     *
      * @param ref     {@code PORT:INDEX}
      * @param label   how logs and errors name it, e.g. {@code route 18081 backend api-a}
      * @param config  its config
@@ -57,37 +61,37 @@ public final class Backend {
                 : InetSocketAddress.createUnresolved(config.internalHost(), config.port());
     }
 
-    /** @return {@code PORT:INDEX} */
+    /** {@return {@code PORT:INDEX}} */
     public String ref() {
         return ref;
     }
 
-    /** @return e.g. {@code route 18081 backend api-a} */
+    /** {@return e.g. {@code route 18081 backend api-a}} */
     public String label() {
         return label;
     }
 
-    /** @return its config */
+    /** {@return its config} */
     public BackendConfig config() {
         return config;
     }
 
-    /** @return its log ring */
+    /** {@return its log ring} */
     public LogBuffer log() {
         return log;
     }
 
-    /** @return its managed process, {@code null} when the mesh does not start it */
+    /** {@return its managed process, {@code null} when the mesh does not start it} */
     public ManagedProcess process() {
         return process;
     }
 
-    /** @return folder its programs run in, {@code null} for the mesh's working directory */
+    /** {@return folder its programs run in, {@code null} for the mesh's working directory} */
     public Path workDir() {
         return workDir;
     }
 
-    /** @return host and port to connect to (unresolved), {@code null} for stdio backends */
+    /** {@return host and port to connect to (unresolved), {@code null} for stdio backends} */
     public InetSocketAddress address() {
         return address;
     }
@@ -121,12 +125,12 @@ public final class Backend {
         }
     }
 
-    /** @return exchanges in progress */
+    /** {@return exchanges in progress} */
     public int inFlight() {
         return inFlight.get();
     }
 
-    /** @return exchanges finished */
+    /** {@return exchanges finished} */
     public long served() {
         return served.sum();
     }

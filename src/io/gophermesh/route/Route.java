@@ -9,7 +9,7 @@ import java.time.Duration;
  */
 public interface Route {
 
-    /** @return the public port */
+    /** {@return the public port} */
     int port();
 
     /**
@@ -27,7 +27,7 @@ public interface Route {
      */
     void update(RouteContext context);
 
-    /** @return the context in force */
+    /** {@return the context in force} */
     RouteContext context();
 
     /**

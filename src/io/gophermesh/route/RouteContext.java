@@ -25,12 +25,14 @@ public record RouteContext(int port,
                            byte[] healthJson,
                            RouteMetrics metrics) {
 
-    /** @return how log lines and errors name this route, e.g. {@code route 18081} */
+    /** {@return how log lines and errors name this route, e.g. {@code route 18081}} */
     public String label() {
         return "route " + port;
     }
 
     /**
+     * Returns the backends in the order to try them for a client.
+     *
      * @param clientIp client address text
      * @return backends in the order to try them
      */

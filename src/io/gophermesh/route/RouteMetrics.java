@@ -17,6 +17,10 @@ public final class RouteMetrics {
     private final LongAdder bytesOut = new LongAdder();
     private final AtomicLongArray latency = new AtomicLongArray(BUCKETS);
 
+    /** Creates counters at zero. */
+    public RouteMetrics() {
+    }
+
     /** Counts an exchange that starts now. */
     public void begin() {
         requests.increment();
@@ -39,12 +43,20 @@ public final class RouteMetrics {
         latency.incrementAndGet(bucket);
     }
 
-    /** @param n bytes received from clients */
+    /**
+     * Counts bytes received from clients.
+     *
+     * @param n bytes received from clients
+     */
     public void addBytesIn(long n) {
         bytesIn.add(n);
     }
 
-    /** @param n bytes sent to clients */
+    /**
+     * Counts bytes sent to clients.
+     *
+     * @param n bytes sent to clients
+     */
     public void addBytesOut(long n) {
         bytesOut.add(n);
     }
@@ -64,7 +76,7 @@ public final class RouteMetrics {
                            double p50Millis, double p99Millis) {
     }
 
-    /** @return the counters now */
+    /** {@return the counters now} */
     public Snapshot snapshot() {
         long[] counts = new long[BUCKETS];
         long total = 0;

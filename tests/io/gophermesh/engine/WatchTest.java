@@ -36,8 +36,11 @@ class WatchTest {
         String two = "\"%d\": {\"backends\": [{\"internal_port\": \"%d\"}]}".formatted(b, Ports.free());
         try (MeshFixture mesh = new MeshFixture(dir, EngineTest.config(dash, one), 0)) {
             mesh.engine.watchConfig();
+            String initial = mesh.engine.configVersion();
             Files.writeString(mesh.configFile, EngineTest.config(dash, one + "," + two));
-            Await.until(Duration.ofSeconds(10), "route " + b + " added from the edited file", () -> Ports.accepting(b));
+            // the port is bound before the new version is published: wait for both
+            Await.until(Duration.ofSeconds(10), "route " + b + " added from the edited file",
+                    () -> !mesh.engine.configVersion().equals(initial) && Ports.accepting(b));
             String version = mesh.engine.configVersion();
 
             List<String> warnings = new CopyOnWriteArrayList<>();

@@ -34,7 +34,7 @@ final class BodyPump {
         this.chunked = chunked;
     }
 
-    /** @return this pump, started */
+    /** {@return this pump, started} */
     BodyPump start() {
         thread = Thread.ofVirtual().name("stdio-body-" + child.pid()).start(this::run);
         return this;
@@ -53,12 +53,12 @@ final class BodyPump {
         }
     }
 
-    /** @return whether the whole body was read from the client */
+    /** {@return whether the whole body was read from the client} */
     boolean complete() {
         return complete;
     }
 
-    /** @return why the body was refused (malformed, too large), {@code null} if it was not */
+    /** {@return why the body was refused (malformed, too large), {@code null} if it was not} */
     HttpProblem problem() {
         return problem;
     }

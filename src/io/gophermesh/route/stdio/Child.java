@@ -86,32 +86,32 @@ final class Child {
         return new Child(backend, process, String.join(" ", command), how);
     }
 
-    /** @return the backend whose command runs */
+    /** {@return the backend whose command runs} */
     Backend backend() {
         return backend;
     }
 
-    /** @return process id */
+    /** {@return process id} */
     long pid() {
         return pid;
     }
 
-    /** @return e.g. {@code route 18081 backend echo pid 1234} */
+    /** {@return e.g. {@code route 18081 backend echo pid 1234}} */
     String label() {
         return label;
     }
 
-    /** @return the child's stdin */
+    /** {@return the child's stdin} */
     OutputStream stdin() {
         return process.getOutputStream();
     }
 
-    /** @return the child's stdout */
+    /** {@return the child's stdout} */
     InputStream stdout() {
         return process.getInputStream();
     }
 
-    /** @return whether the process is running */
+    /** {@return whether the process is running} */
     boolean alive() {
         return process.isAlive();
     }
@@ -134,12 +134,12 @@ final class Child {
         ProcessTree.kill(process.toHandle());
     }
 
-    /** @return whether the child was killed because its client went away */
+    /** {@return whether the child was killed because its client went away} */
     boolean clientGone() {
         return CLIENT_GONE.equals(killedFor);
     }
 
-    /** @return why the mesh killed the child, {@code null} when it did not */
+    /** {@return why the mesh killed the child, {@code null} when it did not} */
     String killedFor() {
         return killedFor;
     }

@@ -122,7 +122,7 @@ final class ClientReader implements Supplier<byte[]> {
         }
     }
 
-    /** @return whether the client's input has ended */
+    /** {@return whether the client's input has ended} */
     boolean ended() {
         lock.lock();
         try {

@@ -48,17 +48,17 @@ final class HttpExchange {
         return writer;
     }
 
-    /** @return e.g. {@code route 18081 GET /x} */
+    /** {@return e.g. {@code route 18081 GET /x}} */
     String label() {
         return route.label() + " " + head.method() + " " + head.rawPath();
     }
 
-    /** @return whether the response may leave the connection open */
+    /** {@return whether the response may leave the connection open} */
     boolean keepAlive() {
         return head.keepAlive() && !route.closing();
     }
 
-    /** @return whether the client got an error */
+    /** {@return whether the client got an error} */
     boolean failed() {
         return failed;
     }

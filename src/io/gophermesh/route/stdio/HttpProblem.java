@@ -15,7 +15,7 @@ final class HttpProblem extends Exception {
         this.status = status;
     }
 
-    /** @return HTTP status for the client */
+    /** {@return HTTP status for the client} */
     int status() {
         return status;
     }

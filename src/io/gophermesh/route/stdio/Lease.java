@@ -30,12 +30,12 @@ final class Lease implements AutoCloseable {
                 : Thread.ofVirtual().name("stdio-timeout-" + child.pid()).start(() -> expire(timeout));
     }
 
-    /** @return the child */
+    /** {@return the child} */
     Child child() {
         return child;
     }
 
-    /** @return whether the request timeout killed the child */
+    /** {@return whether the request timeout killed the child} */
     boolean timedOut() {
         return timedOut;
     }

@@ -81,7 +81,7 @@ final class Limiter {
         }
     }
 
-    /** @return slots in use */
+    /** {@return slots in use} */
     int used() {
         lock.lock();
         try {

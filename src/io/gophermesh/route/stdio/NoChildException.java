@@ -15,7 +15,7 @@ final class NoChildException extends Exception {
         this.busy = busy;
     }
 
-    /** @return true when the route was at its concurrency limit (the client may retry soon) */
+    /** {@return true when the route was at its concurrency limit (the client may retry soon)} */
     boolean busy() {
         return busy;
     }

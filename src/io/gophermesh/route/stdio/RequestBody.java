@@ -36,7 +36,7 @@ final class RequestBody {
         this.done = !head.hasBody();
     }
 
-    /** @return whether the whole body has been read */
+    /** {@return whether the whole body has been read} */
     boolean done() {
         return done;
     }

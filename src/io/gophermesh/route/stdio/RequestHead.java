@@ -131,22 +131,22 @@ record RequestHead(String method, String target, String rawPath, String path, St
                 chunked, keepAlive, expect);
     }
 
-    /** @return whether a body follows the head */
+    /** {@return whether a body follows the head} */
     boolean hasBody() {
         return chunked || contentLength > 0;
     }
 
-    /** @return whether this is a HEAD request (its response has no body) */
+    /** {@return whether this is a HEAD request (its response has no body)} */
     boolean isHead() {
         return method.equals("HEAD");
     }
 
-    /** @return the target in origin form: path and query */
+    /** {@return the target in origin form: path and query} */
     String requestUri() {
         return query.isEmpty() ? rawPath : rawPath + "?" + query;
     }
 
-    /** @return the Host header, empty when absent */
+    /** {@return the Host header, empty when absent} */
     String host() {
         return headers.contains(HeaderNames.HOST) ? headers.get(HeaderNames.HOST).get().trim() : "";
     }
@@ -168,7 +168,7 @@ record RequestHead(String method, String target, String rawPath, String path, St
         return of("GET " + location + " " + protocol, copy);
     }
 
-    /** @return request line and headers as they are sent on to a child, ending with the empty line */
+    /** {@return request line and headers as they are sent on to a child, ending with the empty line} */
     byte[] serialize() {
         StringBuilder b = new StringBuilder(256);
         b.append(method).append(' ').append(target).append(' ').append(protocol).append("\r\n");

@@ -45,7 +45,7 @@ final class ResponseWriter {
         this.metrics = metrics;
     }
 
-    /** @return whether a status line has been sent for the current response */
+    /** {@return whether a status line has been sent for the current response} */
     boolean committed() {
         return committed;
     }

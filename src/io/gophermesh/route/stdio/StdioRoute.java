@@ -36,6 +36,8 @@ public final class StdioRoute implements Route {
     private Thread acceptor;
 
     /**
+     * Creates the route; {@link #start()} binds it.
+     *
      * @param context first generation of the route
      */
     public StdioRoute(RouteContext context) {
@@ -135,22 +137,22 @@ public final class StdioRoute implements Route {
         LOG.log(System.Logger.Level.INFO, label() + ": stdio listener closed");
     }
 
-    /** @return the generation new exchanges use */
+    /** {@return the generation new exchanges use} */
     Generation generation() {
         return generation;
     }
 
-    /** @return the route's children */
+    /** {@return the route's children} */
     Supervisor children() {
         return children;
     }
 
-    /** @return whether the route is closing: connections should not take further requests */
+    /** {@return whether the route is closing: connections should not take further requests} */
     boolean closing() {
         return closing;
     }
 
-    /** @return e.g. {@code route 18081} */
+    /** {@return e.g. {@code route 18081}} */
     String label() {
         return "route " + port;
     }

@@ -33,7 +33,7 @@ final class Supervisor {
         this.routeLabel = routeLabel;
     }
 
-    /** @return the concurrency limit shared with the warm pool */
+    /** {@return the concurrency limit shared with the warm pool} */
     Limiter limiter() {
         return limiter;
     }
@@ -127,7 +127,7 @@ final class Supervisor {
         }
     }
 
-    /** @return children alive now, warm ones included */
+    /** {@return children alive now, warm ones included} */
     int live() {
         return live.size();
     }

@@ -75,7 +75,7 @@ final class WarmPool {
         }
     }
 
-    /** @return children waiting now */
+    /** {@return children waiting now} */
     int idle() {
         lock.lock();
         try {

@@ -124,7 +124,7 @@ final class Connection implements Runnable, Dialer.Watch {
         }
     }
 
-    /** @return true when the exchange ended without an error for the client */
+    /** {@return true when the exchange ended without an error for the client} */
     private boolean serve() throws InterruptedException {
         Dialer.Dialed dialed;
         try {

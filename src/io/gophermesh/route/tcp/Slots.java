@@ -47,7 +47,7 @@ final class Slots {
         }
     }
 
-    /** @return slots in use */
+    /** {@return slots in use} */
     int used() {
         lock.lock();
         try {

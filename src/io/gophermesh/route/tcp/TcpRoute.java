@@ -39,6 +39,8 @@ public final class TcpRoute implements Route {
     private boolean closed;
 
     /**
+     * Creates the route; {@link #start()} binds it.
+     *
      * @param context first generation of the route
      */
     public TcpRoute(RouteContext context) {
@@ -145,7 +147,7 @@ public final class TcpRoute implements Route {
         }
     }
 
-    /** @return connections accepted and not yet ended, including those waiting for a slot */
+    /** {@return connections accepted and not yet ended, including those waiting for a slot} */
     int openConnections() {
         return live.size();
     }

@@ -1,0 +1,393 @@
+package io.gophermesh.route.http;
+
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ProtocolException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One HTTP/1.1 connection to a backend, used by one exchange at a time: it writes request bytes,
+ * parses response heads and de-frames response bodies (length, chunked or close-delimited). It holds
+ * no request or response beyond a small read buffer, so bodies of any size stream through it.
+ */
+final class BackendConnection implements AutoCloseable {
+    /** Longest response head accepted from a backend. */
+    static final int MAX_HEAD = 64 * 1024;
+
+    private static final int BUFFER = 16 * 1024;
+    private static final int NONE = 0;
+    private static final int LENGTH = 1;
+    private static final int CHUNKED = 2;
+    private static final int TO_CLOSE = 3;
+
+    private final SocketChannel channel;
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final byte[] buf = new byte[BUFFER];
+    private final byte[] copy = new byte[BUFFER];
+    private final ByteBuffer probe = ByteBuffer.allocate(1);
+    private int pos;
+    private int lim;
+    private long received;
+    private int timeoutMillis = -1;
+
+    private int mode = NONE;
+    private long remaining;
+    private boolean chunkStarted;
+    private boolean bodyDone;
+    private boolean broken;
+
+    long idleSinceNanos;
+
+    private BackendConnection(SocketChannel channel) throws IOException {
+        this.channel = channel;
+        this.socket = channel.socket();
+        this.in = socket.getInputStream();
+        this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+    }
+
+    /**
+     * Connects to a backend.
+     *
+     * @param address resolved address
+     * @param timeoutMillis longest wait for the connection, 0 for none
+     * @return the connection
+     * @throws IOException {@link java.net.ConnectException} when refused, {@link SocketTimeoutException} on timeout
+     */
+    static BackendConnection open(InetSocketAddress address, int timeoutMillis) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.socket().connect(address, timeoutMillis);
+            channel.socket().setTcpNoDelay(true);
+            return new BackendConnection(channel);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** {@return a buffer the exchange may use to copy bodies; owned by this connection} */
+    byte[] copyBuffer() {
+        return copy;
+    }
+
+    /** {@return bytes received from the backend since {@link #startExchange()}} */
+    long received() {
+        return received;
+    }
+
+    /** Resets the per-exchange state before a new request is written. */
+    void startExchange() {
+        received = 0;
+        mode = NONE;
+        bodyDone = false;
+    }
+
+    /**
+     * Cheap check, before reuse, that the backend has not closed this idle connection. A pooled
+     * connection must have nothing to read: end of stream or unsolicited bytes both disqualify it.
+     *
+     * @return whether the connection looks usable
+     */
+    boolean alive() {
+        if (broken || pos < lim || !channel.isOpen()) {
+            return false;
+        }
+        try {
+            channel.configureBlocking(false);
+            try {
+                probe.clear();
+                return channel.read(probe) == 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    void write(byte[] bytes, int off, int len) throws IOException {
+        out.write(bytes, off, len);
+    }
+
+    void writeAscii(String s) throws IOException {
+        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    void flush() throws IOException {
+        out.flush();
+    }
+
+    /** Half-closes towards the backend: it sees end of stream, replies still arrive. */
+    void shutdownOutput() throws IOException {
+        out.flush();
+        socket.shutdownOutput();
+    }
+
+    /**
+     * Sets the read timeout for what follows (body reads and tunnels).
+     *
+     * @param millis 0 for none
+     */
+    void readTimeout(int millis) throws IOException {
+        if (millis != timeoutMillis) {
+            socket.setSoTimeout(millis);
+            timeoutMillis = millis;
+        }
+    }
+
+    /**
+     * Reads one response head.
+     *
+     * @param deadlineNanos {@link System#nanoTime()} by which the head must be complete, 0 for none
+     * @return the head
+     * @throws EOFException when the backend closed the connection before sending a whole head
+     * @throws SocketTimeoutException when the deadline passed
+     * @throws ProtocolException when the head is malformed or too large
+     */
+    ResponseHead readHead(long deadlineNanos) throws IOException {
+        int budget = MAX_HEAD;
+        String statusLine = readLine(deadlineNanos);
+        budget -= statusLine.length();
+        ResponseHead head = ResponseHead.parseStatusLine(statusLine);
+        while (true) {
+            String line = readLine(deadlineNanos);
+            budget -= line.length() + 2;
+            if (budget < 0) {
+                throw new ProtocolException("response head larger than " + MAX_HEAD + " bytes");
+            }
+            if (line.isEmpty()) {
+                return head;
+            }
+            char first = line.charAt(0);
+            if (first == ' ' || first == '\t') {
+                if (head.names.isEmpty()) {
+                    throw new ProtocolException("response head starts with a continuation line");
+                }
+                head.appendToLast(line.trim());
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0 || line.charAt(colon - 1) == ' ' || line.charAt(colon - 1) == '\t') {
+                throw new ProtocolException("malformed response header line");
+            }
+            head.add(line.substring(0, colon), line.substring(colon + 1).trim());
+        }
+    }
+
+    /**
+     * Prepares body reading for {@code head}.
+     *
+     * @param head     the final response head
+     * @param bodyless whether no body follows (HEAD, 204, 304)
+     */
+    void beginBody(ResponseHead head, boolean bodyless) {
+        chunkStarted = false;
+        if (bodyless) {
+            mode = NONE;
+            bodyDone = true;
+        } else if (head.chunked()) {
+            mode = CHUNKED;
+            remaining = 0;
+        } else if (head.contentLength() >= 0) {
+            mode = LENGTH;
+            remaining = head.contentLength();
+            bodyDone = remaining == 0;
+        } else {
+            mode = TO_CLOSE;
+        }
+    }
+
+    /** {@return true when the body ended by its framing, so the connection could carry another exchange} */
+    boolean bodyComplete() {
+        return bodyDone && mode != TO_CLOSE;
+    }
+
+    /**
+     * Reads the next piece of the response body.
+     *
+     * @param dst where to put it
+     * @return bytes read, -1 at the end of the body
+     * @throws EOFException when the backend closed the connection inside the body
+     */
+    int readBody(byte[] dst) throws IOException {
+        switch (mode) {
+            case LENGTH -> {
+                if (remaining == 0) {
+                    bodyDone = true;
+                    return -1;
+                }
+                int n = read(dst, (int) Math.min(dst.length, remaining));
+                if (n < 0) {
+                    throw new EOFException("backend closed the connection with " + remaining + " body bytes missing");
+                }
+                remaining -= n;
+                return n;
+            }
+            case CHUNKED -> {
+                return readChunked(dst);
+            }
+            case TO_CLOSE -> {
+                int n = read(dst, dst.length);
+                if (n < 0) {
+                    bodyDone = true;
+                }
+                return n;
+            }
+            default -> {
+                return -1;
+            }
+        }
+    }
+
+    /**
+     * Whether more body bytes can be read without blocking, to decide when to flush towards the
+     * client. Between chunks the buffered chunk framing does not count.
+     *
+     * @return an estimate of such bytes, 0 when the next read may block
+     */
+    int available() {
+        int buffered = lim - pos;
+        if (mode == CHUNKED && remaining == 0 && buffered <= 2) {
+            buffered = 0;
+        }
+        try {
+            return buffered + in.available();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Reads raw bytes (tunnels).
+     *
+     * @return bytes read, -1 at end of stream
+     */
+    int readRaw(byte[] dst) throws IOException {
+        return read(dst, dst.length);
+    }
+
+    /** {@return whether it can go back to the pool} */
+    boolean reusable() {
+        return !broken && channel.isOpen() && pos == lim;
+    }
+
+    @Override
+    public void close() {
+        broken = true;
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing a broken socket cannot fail in a way that matters
+        }
+    }
+
+    private int readChunked(byte[] dst) throws IOException {
+        if (bodyDone) {
+            return -1;
+        }
+        if (remaining == 0) {
+            if (chunkStarted) {
+                String crlf = readLine(0);
+                if (!crlf.isEmpty()) {
+                    throw new ProtocolException("chunk not followed by CRLF");
+                }
+            }
+            chunkStarted = true;
+            remaining = parseChunkSize(readLine(0));
+            if (remaining == 0) {
+                // trailers are dropped: a proxy may only forward them if it announces them in advance
+                while (!readLine(0).isEmpty()) {
+                    continue;
+                }
+                bodyDone = true;
+                return -1;
+            }
+        }
+        int n = read(dst, (int) Math.min(dst.length, remaining));
+        if (n < 0) {
+            throw new EOFException("backend closed the connection inside a chunk");
+        }
+        remaining -= n;
+        return n;
+    }
+
+    private int read(byte[] dst, int len) throws IOException {
+        if (pos < lim) {
+            int n = Math.min(len, lim - pos);
+            System.arraycopy(buf, pos, dst, 0, n);
+            pos += n;
+            return n;
+        }
+        int n = in.read(dst, 0, len);
+        if (n > 0) {
+            received += n;
+        }
+        return n;
+    }
+
+    private String readLine(long deadlineNanos) throws IOException {
+        int scanned = pos;
+        while (true) {
+            for (int i = scanned; i < lim; i++) {
+                if (buf[i] == '\n') {
+                    int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+                    String line = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
+                    pos = i + 1;
+                    return line;
+                }
+            }
+            int kept = lim - pos;
+            if (pos > 0) {
+                System.arraycopy(buf, pos, buf, 0, kept);
+                pos = 0;
+                lim = kept;
+            }
+            if (lim == buf.length) {
+                throw new ProtocolException("response line longer than " + buf.length + " bytes");
+            }
+            scanned = lim;
+            if (deadlineNanos != 0) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    throw new SocketTimeoutException("no response head in time");
+                }
+                readTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000)));
+            }
+            int n = in.read(buf, lim, buf.length - lim);
+            if (n < 0) {
+                throw new EOFException(received == 0
+                        ? "backend closed the connection without a response"
+                        : "backend closed the connection inside the response head");
+            }
+            lim += n;
+            received += n;
+        }
+    }
+
+    private static long parseChunkSize(String line) throws ProtocolException {
+        int end = line.indexOf(';');
+        String hex = (end < 0 ? line : line.substring(0, end)).trim();
+        if (hex.isEmpty() || hex.length() > 15) {
+            throw new ProtocolException("invalid chunk size");
+        }
+        long size = 0;
+        for (int i = 0; i < hex.length(); i++) {
+            int d = Character.digit(hex.charAt(i), 16);
+            if (d < 0) {
+                throw new ProtocolException("invalid chunk size");
+            }
+            size = size * 16 + d;
+        }
+        return size;
+    }
+}

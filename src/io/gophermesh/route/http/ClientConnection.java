@@ -1,0 +1,168 @@
+package io.gophermesh.route.http;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.common.task.InterruptableTask;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+
+import static java.lang.System.Logger.Level.INFO;
+
+/**
+ * One client connection of a route, wrapped around the web server's HTTP/1.1 connection so the
+ * route can see when the client is expected to send bytes and how long its request head takes.
+ * The web server has no limit on the time a request head may take; this is where it is enforced.
+ */
+final class ClientConnection implements ServerConnection {
+    private static final System.Logger LOG = System.getLogger(HttpRoute.class.getName());
+    private static final byte[] HEAD_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\n"
+            + "Content-Type: text/plain\r\nContent-Length: 21\r\nConnection: close\r\n\r\n"
+            + "Request head timeout\n").getBytes(StandardCharsets.US_ASCII);
+
+    private final ClientConnections owner;
+    private final ConnectionContext raw;
+    private final ServerConnection inner;
+    private volatile Thread thread;
+    /** {@link System#nanoTime()} when the current request head began arriving, 0 outside a head. */
+    private volatile long headStart;
+    /** {@link System#nanoTime()} since which the server waits for client bytes, 0 when not waiting. */
+    private volatile long blockedSince;
+    private volatile Tunnel tunnel;
+
+    ClientConnection(ClientConnections owner, ConnectionContext raw, ServerConnectionSelector http1) {
+        this.owner = owner;
+        this.raw = raw;
+        this.inner = http1.connection(new ClientContext(raw, DataReader.create(this::pull), this));
+    }
+
+    @Override
+    public void handle(Limit limit) throws InterruptedException {
+        thread = Thread.currentThread();
+        owner.add(this);
+        try {
+            inner.handle(limit);
+        } finally {
+            owner.remove(this);
+        }
+    }
+
+    @Override
+    public Duration idleTime() {
+        return inner.idleTime();
+    }
+
+    @Override
+    public void close(boolean interrupt) {
+        inner.close(interrupt);
+    }
+
+    /** The request line has been read (possibly from bytes that arrived with an earlier request). */
+    void prologueRead() {
+        if (headStart == 0) {
+            headStart = System.nanoTime();
+        }
+    }
+
+    /** The request head is complete. */
+    void headersRead() {
+        headStart = 0;
+    }
+
+    /** From now on the connection carries a tunnel; head and body limits no longer apply. */
+    void tunnel(Tunnel t) {
+        tunnel = t;
+        headStart = 0;
+    }
+
+    /**
+     * Enforces the head timeout, the body idle timeout and the tunnel idle timeout.
+     *
+     * @param now         {@link System#nanoTime()}
+     * @param headerNanos longest request head, 0 for none
+     * @param idleNanos   longest silence inside a body or a tunnel, 0 for none
+     * @param label       route label for the log
+     */
+    void check(long now, long headerNanos, long idleNanos, String label) {
+        Tunnel t = tunnel;
+        if (t != null) {
+            if (idleNanos > 0 && t.idleNanos(now) > idleNanos) {
+                LOG.log(INFO, label + ": closing tunnel from " + raw.remotePeer().host() + " idle for "
+                        + Durations.text(Duration.ofNanos(idleNanos)));
+                t.closeNow();
+            }
+            return;
+        }
+        long hs = headStart;
+        if (hs != 0 && headerNanos > 0 && now - hs > headerNanos) {
+            LOG.log(INFO, label + ": client " + raw.remotePeer().host() + " did not send its request head within "
+                    + Durations.text(Duration.ofNanos(headerNanos)));
+            headStart = 0;
+            try {
+                raw.dataWriter().writeNow(BufferData.create(HEAD_TIMEOUT));
+            } catch (RuntimeException ignored) {
+                // the client is going away in any case
+            }
+            closeSocket();
+            return;
+        }
+        long bs = blockedSince;
+        if (hs == 0 && bs != 0 && idleNanos > 0 && now - bs > idleNanos && !readingPrologue()) {
+            LOG.log(INFO, label + ": client " + raw.remotePeer().host() + " stalled inside its request body");
+            closeSocket();
+        }
+    }
+
+    /** Ends the connection now, whatever it is doing. */
+    void forceClose() {
+        Tunnel t = tunnel;
+        if (t != null) {
+            t.closeNow();
+        }
+        inner.close(true);
+        closeSocket();
+        Thread th = thread;
+        if (th != null) {
+            th.interrupt();
+        }
+    }
+
+    private void closeSocket() {
+        try {
+            raw.serverSocket().close();
+        } catch (RuntimeException ignored) {
+            // already closed
+        }
+    }
+
+    private boolean readingPrologue() {
+        return inner instanceof InterruptableTask<?> task && task.canInterrupt();
+    }
+
+    /** Supplies the HTTP/1.1 connection with client bytes, noting when it waits and when a head starts. */
+    private byte[] pull() {
+        DataReader early = raw.dataReader();
+        if (early.available() > 0) {
+            return early.readBytes(early.available());
+        }
+        byte[] data;
+        blockedSince = System.nanoTime();
+        try {
+            data = raw.serverSocket().get();
+        } catch (UncheckedIOException e) {
+            throw new ServerConnectionException("Failed to get data from socket", e);
+        } finally {
+            blockedSince = 0;
+        }
+        if (data != null && headStart == 0 && tunnel == null && readingPrologue()) {
+            headStart = System.nanoTime();
+        }
+        return data;
+    }
+}

@@ -1,0 +1,156 @@
+package io.gophermesh.route.http;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.gophermesh.config.RouteConfig;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.webserver.http1.Http1ConnectionSelectorConfig;
+import io.helidon.webserver.http1.spi.Http1Upgrader;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+
+/**
+ * The only connection selector of a route's listener: every accepted socket becomes a
+ * {@link ClientConnection} around the web server's HTTP/1.1 connection. It knows all live
+ * connections, which gives the route a head timeout, a drain that waits for them and a way to end
+ * the stragglers.
+ */
+final class ClientConnections implements ServerConnectionSelector {
+    private final HttpRoute route;
+    private final ServerConnectionSelector http1;
+    private final Set<ClientConnection> live = ConcurrentHashMap.newKeySet();
+    private final Object changed = new Object();
+    private volatile boolean stopped;
+
+    /**
+     * @param route     the route, for its current limits and label
+     * @param config    HTTP/1.1 settings; a listener that tracks request heads is added
+     * @param upgraders protocol switches the route proxies
+     */
+    ClientConnections(HttpRoute route, Http1Config.Builder config, List<Http1Upgrader> upgraders) {
+        this.route = route;
+        Http1ConnectionSelectorConfig.Builder selector = Http1ConnectionSelector.builder()
+                .config(config.addReceiveListener(new HeadListener()).build());
+        upgraders.forEach(selector::addUpgrader);
+        this.http1 = selector.build();
+    }
+
+    @Override
+    public int bytesToIdentifyConnection() {
+        return http1.bytesToIdentifyConnection();
+    }
+
+    @Override
+    public Support supports(BufferData data) {
+        return http1.supports(data);
+    }
+
+    @Override
+    public Set<String> supportedApplicationProtocols() {
+        return http1.supportedApplicationProtocols();
+    }
+
+    @Override
+    public ServerConnection connection(ConnectionContext ctx) {
+        return new ClientConnection(this, ctx, http1);
+    }
+
+    void add(ClientConnection c) {
+        live.add(c);
+    }
+
+    void remove(ClientConnection c) {
+        live.remove(c);
+        synchronized (changed) {
+            changed.notifyAll();
+        }
+    }
+
+    /** {@return connections open now} */
+    int count() {
+        return live.size();
+    }
+
+    /**
+     * Waits until every connection has ended.
+     *
+     * @param timeout longest wait
+     * @return whether none is left
+     */
+    boolean awaitNone(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (changed) {
+            while (!live.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    changed.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return live.isEmpty();
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Ends every connection now. */
+    void forceCloseAll() {
+        live.forEach(ClientConnection::forceClose);
+    }
+
+    /** Stops {@link #watch()}. */
+    void stop() {
+        stopped = true;
+    }
+
+    /** Runs until {@link #stop()}: checks heads, stalled bodies and idle tunnels a few times per limit. */
+    void watch() {
+        while (!stopped) {
+            RouteConfig cfg = route.context().config();
+            long header = cfg.effectiveHeaderTimeout().toNanos();
+            Duration idle = cfg.effectiveIdleTimeout();
+            long idleNanos = idle == null ? 0 : idle.toNanos();
+            long shortest = Math.min(header > 0 ? header : Long.MAX_VALUE, idleNanos > 0 ? idleNanos : Long.MAX_VALUE);
+            long tickMillis = Math.clamp(shortest / 4 / 1_000_000, 10, 1000);
+            try {
+                Thread.sleep(tickMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            String label = route.context().label();
+            for (ClientConnection c : live) {
+                c.check(now, header, idleNanos, label);
+            }
+        }
+    }
+
+    /** Tells each connection when its request line and header block are in. */
+    private static final class HeadListener implements Http1ConnectionListener {
+        @Override
+        public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+            if (ctx instanceof ClientContext c) {
+                c.connection().prologueRead();
+            }
+        }
+
+        @Override
+        public void headers(ConnectionContext ctx, Headers headers) {
+            if (ctx instanceof ClientContext c) {
+                c.connection().headersRead();
+            }
+        }
+    }
+}

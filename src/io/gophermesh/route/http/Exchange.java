@@ -1,0 +1,357 @@
+package io.gophermesh.route.http;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ProtocolException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import io.gophermesh.route.RouteContext;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Method;
+import io.helidon.http.ServerRequestHeaders;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * One client request on its way through the proxy: the request head written once, the client body
+ * streamed at most once, and the backend response relayed as it arrives. It remembers how far it
+ * got, which decides whether another backend may still be tried.
+ */
+final class Exchange {
+    /** How long to wait for a backend's {@code 100 Continue} before sending the body anyway. */
+    static final Duration CONTINUE_WAIT = Duration.ofSeconds(1);
+
+    private final RouteContext ctx;
+    private final ServerRequest req;
+    private final ServerResponse res;
+    private final boolean head;
+    private final boolean idempotent;
+    private final boolean hasBody;
+    private final boolean chunkedBody;
+    private final boolean expectContinue;
+    private final boolean corsApplied;
+    private final byte[] requestHead;
+
+    private boolean written;
+    private long bodyRead;
+    private boolean bodyDone;
+    private boolean awaitingHead;
+    private boolean committed;
+    private int status;
+
+    /**
+     * @param ctx         route generation serving this request
+     * @param req         the client request
+     * @param res         the client response
+     * @param clientIp    client address
+     * @param corsApplied whether the mesh already set {@code Access-Control-Allow-Origin}
+     */
+    Exchange(RouteContext ctx, ServerRequest req, ServerResponse res, String clientIp, boolean corsApplied) {
+        this.ctx = ctx;
+        this.req = req;
+        this.res = res;
+        this.corsApplied = corsApplied;
+        ServerRequestHeaders h = req.headers();
+        Method method = req.prologue().method();
+        this.head = Method.HEAD.equals(method);
+        this.idempotent = isIdempotent(method.text()) || h.contains(HeaderNames.create("idempotency-key", "Idempotency-Key"));
+        this.chunkedBody = h.contains(HeaderNames.TRANSFER_ENCODING);
+        long length = h.contentLength().orElse(-1);
+        this.hasBody = chunkedBody || length > 0;
+        this.bodyDone = !hasBody;
+        this.expectContinue = hasBody && HopByHop.hasToken(h.values(HeaderNames.EXPECT), "100-continue");
+        this.requestHead = RequestHead.build(req, clientIp, length, chunkedBody, expectContinue);
+    }
+
+    /** {@return the status sent to the client, 0 before one was sent} */
+    int status() {
+        return status;
+    }
+
+    /** {@return the client body was not read to its end, so the client connection must close after the answer} */
+    boolean bodyPending() {
+        return !bodyDone;
+    }
+
+    /**
+     * @return whether another attempt may carry this request: nothing was sent to the client, the
+     *         client body was not consumed, and the method is idempotent or nothing reached a backend
+     */
+    boolean replayable() {
+        return !committed && bodyRead == 0 && (idempotent || !written);
+    }
+
+    /**
+     * Carries the request over {@code conn} and relays the answer. Returns once the client has the
+     * whole response; {@code conn} has then gone back to {@code pool} or been closed.
+     *
+     * @throws BackendFailure when the backend failed; {@code conn} is closed
+     * @throws ClientFailure  when the client failed; {@code conn} is closed
+     */
+    void run(BackendPool pool, BackendConnection conn, boolean reused) throws BackendFailure {
+        conn.startExchange();
+        awaitingHead = false;
+        try {
+            written = true;
+            conn.write(requestHead, 0, requestHead.length);
+            ResponseHead early = null;
+            if (hasBody) {
+                if (expectContinue) {
+                    conn.flush();
+                    early = awaitContinue(conn);
+                }
+                if (early == null) {
+                    early = sendBody(conn);
+                }
+            }
+            if (!hasBody) {
+                conn.flush();
+            }
+            ResponseHead answer = early != null ? early : finalHead(conn);
+            relay(pool, conn, answer);
+        } catch (ClientFailure e) {
+            conn.close();
+            throw e;
+        } catch (IOException e) {
+            conn.close();
+            throw classify(e, conn, reused);
+        }
+    }
+
+    private BackendFailure classify(IOException e, BackendConnection conn, boolean reused) {
+        if (committed) {
+            return new BackendFailure(BackendFailure.Kind.ABORTED, "broke the response: " + describe(e));
+        }
+        if (awaitingHead && e instanceof SocketTimeoutException) {
+            return new BackendFailure(BackendFailure.Kind.TIMEOUT, "sent no response within "
+                    + Durations.text(ctx.config().responseTimeout()));
+        }
+        if (reused && conn.received() == 0 && (e instanceof EOFException || isReset(e))) {
+            return new BackendFailure(BackendFailure.Kind.STALE, "idle connection was closed: " + describe(e));
+        }
+        return new BackendFailure(BackendFailure.Kind.BROKEN, describe(e));
+    }
+
+    private ResponseHead awaitContinue(BackendConnection conn) throws IOException {
+        long deadline = System.nanoTime() + CONTINUE_WAIT.toNanos();
+        try {
+            while (true) {
+                ResponseHead h = conn.readHead(deadline);
+                if (h.status == 100) {
+                    return null;
+                }
+                if (!h.interim()) {
+                    return h;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            if (conn.received() == 0) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Streams the client body; returns a response head if the backend answered early and stopped reading. */
+    private ResponseHead sendBody(BackendConnection conn) throws IOException {
+        InputStream body = clientBody();
+        byte[] buf = conn.copyBuffer();
+        while (true) {
+            int n;
+            try {
+                n = body.read(buf);
+            } catch (IOException | RuntimeException e) {
+                throw new ClientFailure(e);
+            }
+            if (n < 0) {
+                break;
+            }
+            if (n == 0) {
+                continue;
+            }
+            bodyRead += n;
+            ctx.metrics().addBytesIn(n);
+            try {
+                if (chunkedBody) {
+                    conn.writeAscii(Integer.toHexString(n) + "\r\n");
+                    conn.write(buf, 0, n);
+                    conn.writeAscii("\r\n");
+                } else {
+                    conn.write(buf, 0, n);
+                }
+            } catch (IOException e) {
+                ResponseHead early = earlyAnswer(conn);
+                if (early != null) {
+                    return early;
+                }
+                throw e;
+            }
+        }
+        bodyDone = true;
+        try {
+            if (chunkedBody) {
+                conn.writeAscii("0\r\n\r\n");
+            }
+            conn.flush();
+        } catch (IOException e) {
+            ResponseHead early = earlyAnswer(conn);
+            if (early != null) {
+                return early;
+            }
+            throw e;
+        }
+        return null;
+    }
+
+    private InputStream clientBody() {
+        try {
+            return req.content().inputStream();
+        } catch (RuntimeException e) {
+            throw new ClientFailure(e);
+        }
+    }
+
+    /** A backend that refuses a body often answers before closing; that answer beats a 502. */
+    private ResponseHead earlyAnswer(BackendConnection conn) {
+        try {
+            ResponseHead h = conn.readHead(System.nanoTime() + CONTINUE_WAIT.toNanos());
+            return h.interim() ? null : h;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private ResponseHead finalHead(BackendConnection conn) throws IOException {
+        awaitingHead = true;
+        Duration timeout = ctx.config().responseTimeout();
+        long deadline = 0;
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            conn.readTimeout(0);
+        } else {
+            deadline = System.nanoTime() + timeout.toNanos();
+        }
+        while (true) {
+            ResponseHead h = conn.readHead(deadline);
+            if (h.status == 101) {
+                throw new ProtocolException("backend switched protocols without being asked to");
+            }
+            if (!h.interim()) {
+                awaitingHead = false;
+                return h;
+            }
+        }
+    }
+
+    private void relay(BackendPool pool, BackendConnection conn, ResponseHead answer) throws IOException {
+        if (answer.unsupportedCoding()) {
+            throw new ProtocolException("backend used a transfer coding other than chunked");
+        }
+        boolean bodyless = answer.bodyless(head);
+        conn.beginBody(answer, bodyless);
+        Duration idle = ctx.config().effectiveIdleTimeout();
+        conn.readTimeout(idle == null ? 0 : (int) Math.min(Integer.MAX_VALUE, idle.toMillis()));
+        byte[] buf = conn.copyBuffer();
+        // the first body bytes are read before anything is sent, so a backend that fails at once still yields a 502
+        int n = bodyless ? -1 : conn.readBody(buf);
+
+        status = answer.status;
+        res.status(Status.create(answer.status, answer.reason));
+        copyHeaders(answer);
+        if (!bodyDone) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+        }
+        if (bodyless && head && answer.contentLength() >= 0 && answer.status != 204 && answer.status != 304) {
+            res.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, answer.contentLength()));
+        } else if (!bodyless && !answer.chunked() && answer.contentLength() >= 0) {
+            res.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, answer.contentLength()));
+        }
+        if (n < 0) {
+            sendEmpty();
+        } else {
+            stream(conn, buf, n);
+        }
+        if (answer.keepAlive() && conn.bodyComplete()) {
+            pool.release(conn);
+        } else {
+            conn.close();
+        }
+    }
+
+    private void sendEmpty() {
+        committed = true;
+        try {
+            res.send();
+        } catch (RuntimeException e) {
+            throw new ClientFailure(e);
+        }
+    }
+
+    private void stream(BackendConnection conn, byte[] buf, int first) throws IOException {
+        OutputStream out;
+        try {
+            out = res.outputStream();
+        } catch (RuntimeException e) {
+            throw new ClientFailure(e);
+        }
+        committed = true;
+        int n = first;
+        while (n >= 0) {
+            try {
+                out.write(buf, 0, n);
+                // flush whenever the backend pauses, so streamed output reaches the client live
+                if (conn.available() == 0) {
+                    out.flush();
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new ClientFailure(e);
+            }
+            ctx.metrics().addBytesOut(n);
+            n = conn.readBody(buf);
+        }
+        try {
+            out.close();
+        } catch (RuntimeException e) {
+            throw new ClientFailure(e);
+        }
+    }
+
+    private void copyHeaders(ResponseHead answer) {
+        List<String> names = answer.names;
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (answer.hopByHop(lower) || lower.equals("content-length")
+                    || corsApplied && lower.equals("access-control-allow-origin")) {
+                continue;
+            }
+            res.headers().add(HeaderValues.create(HeaderNames.create(lower, name), answer.values.get(i)));
+        }
+    }
+
+    private static boolean isIdempotent(String method) {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE" -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean isReset(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("reset") || m.contains("Broken pipe"));
+    }
+
+    static String describe(IOException e) {
+        if (e instanceof SocketTimeoutException) {
+            return "read timed out";
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+}
