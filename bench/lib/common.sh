@@ -98,11 +98,12 @@ setup_run() { # creates $TMP, marks the run, arms the cleanup
 # --- scenario 8 config ---------------------------------------------------------------------------
 # Ten routes of every kind; nothing behind them needs to run for start-up (pure proxies connect
 # only on traffic, managed backends start on the first request, stdio children per connection).
-# Sets S8_PORTS (comma list) and S8_HEALTH.
-write_startup_conf() { # FILE DASH_PORT P1..P10 DUMMY_BACKEND_PORT1 DUMMY_BACKEND_PORT2 TINY_PY
+# Each backend has its own port (the mesh refuses an internal_port used twice).
+# Sets S8_PORTS (comma list of the route ports) and S8_HEALTH.
+write_startup_conf() { # FILE DASH_PORT ROUTE_PORT*10 BACKEND_PORT*8 TINY_PY
     local file=$1 dash=$2
     shift 2
-    local p=("${@:1:10}") b1=${11} b2=${12} tiny=${13}
+    local p=("${@:1:10}") b=("${@:11:8}") tiny=${19}
     S8_PORTS=$(IFS=,; echo "${p[*]}")
     S8_HEALTH=${p[0]}
     cat >"$file" <<EOF
@@ -111,16 +112,16 @@ write_startup_conf() { # FILE DASH_PORT P1..P10 DUMMY_BACKEND_PORT1 DUMMY_BACKEN
   "dashboard_port": "$dash",
   "routes": {
     "${p[0]}": {"name": "health", "protocol": "http", "backends": [{"name": "health", "cmd": "internal"}]},
-    "${p[1]}": {"name": "proxy-1", "protocol": "http", "backends": [{"name": "web", "cmd": "", "internal_port": "$b1"}]},
-    "${p[2]}": {"name": "proxy-2", "protocol": "http", "backends": [{"name": "web", "cmd": "", "internal_port": "$b1"}]},
+    "${p[1]}": {"name": "proxy-1", "protocol": "http", "backends": [{"name": "web", "cmd": "", "internal_port": "${b[0]}"}]},
+    "${p[2]}": {"name": "proxy-2", "protocol": "http", "backends": [{"name": "web", "cmd": "", "internal_port": "${b[1]}"}]},
     "${p[3]}": {"name": "proxy-3", "protocol": "http", "load_balance": "least_conn", "backends": [
-        {"name": "web-a", "cmd": "", "internal_port": "$b1"}, {"name": "web-b", "cmd": "", "internal_port": "$b2"}]},
+        {"name": "web-a", "cmd": "", "internal_port": "${b[2]}"}, {"name": "web-b", "cmd": "", "internal_port": "${b[3]}"}]},
     "${p[4]}": {"name": "managed-1", "protocol": "http", "backends": [
-        {"name": "tiny-1", "cmd": "$PY", "args": ["$tiny", "$b1"], "internal_port": "$b1"}]},
+        {"name": "tiny-1", "cmd": "$PY", "args": ["$tiny", "${b[4]}"], "internal_port": "${b[4]}"}]},
     "${p[5]}": {"name": "managed-2", "protocol": "http", "backends": [
-        {"name": "tiny-2", "cmd": "$PY", "args": ["$tiny", "$b2"], "internal_port": "$b2"}]},
-    "${p[6]}": {"name": "tcp-1", "protocol": "tcp", "backends": [{"name": "echo", "cmd": "", "internal_port": "$b1"}]},
-    "${p[7]}": {"name": "tcp-2", "protocol": "tcp", "backends": [{"name": "echo", "cmd": "", "internal_port": "$b2"}]},
+        {"name": "tiny-2", "cmd": "$PY", "args": ["$tiny", "${b[5]}"], "internal_port": "${b[5]}"}]},
+    "${p[6]}": {"name": "tcp-1", "protocol": "tcp", "backends": [{"name": "echo", "cmd": "", "internal_port": "${b[6]}"}]},
+    "${p[7]}": {"name": "tcp-2", "protocol": "tcp", "backends": [{"name": "echo", "cmd": "", "internal_port": "${b[7]}"}]},
     "${p[8]}": {"name": "cat-stream", "protocol": "stdio", "stdio_mode": "stream", "backends": [{"name": "cat", "cmd": "/bin/cat"}]},
     "${p[9]}": {"name": "cat-http", "protocol": "stdio", "stdio_mode": "http", "backends": [{"name": "cat", "cmd": "/bin/cat"}]}
   }
