@@ -28,9 +28,6 @@ import io.gophermesh.launch.LaunchProtocolOptions;
  * refused launch URL, port taken).
  */
 public final class Main {
-    /** Held so that the level set on it is not lost when the JDK drops unused loggers. */
-    private static final Logger HELIDON_LOG = Logger.getLogger("io.helidon");
-    private static final Logger ROOT_LOG = Logger.getLogger("");
     /** Budget of a graceful shutdown. */
     static final Duration SHUTDOWN_BUDGET = Duration.ofSeconds(5);
 
@@ -43,9 +40,12 @@ public final class Main {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
-        configureLogging();
+        Logger helidon = configureLogging();
         // exit explicitly: after a console quit, server threads would otherwise keep the JVM alive
-        System.exit(run(args, System.out, System.err));
+        int code = run(args, System.out, System.err);
+        // the level set on a logger lasts only while someone holds the logger
+        java.lang.ref.Reference.reachabilityFence(helidon);
+        System.exit(code);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -92,6 +92,7 @@ public final class Main {
             return 2;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> engine.shutdown(SHUTDOWN_BUDGET), "mesh-shutdown"));
+        stopOnSignals(engine);
         try {
             engine.start();
         } catch (IOException e) {
@@ -129,6 +130,21 @@ public final class Main {
         return 0;
     }
 
+    /**
+     * SIGINT and SIGTERM stop the mesh gracefully and it exits with 0, as a supervisor expects of
+     * a clean stop; the shutdown hook remains for every other way the JVM may end.
+     */
+    private static void stopOnSignals(Engine engine) {
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> Thread.ofPlatform().name("mesh-signal")
+                        .start(() -> engine.shutdown(SHUTDOWN_BUDGET)));
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // the signal is not available here (or reserved by the JVM): the shutdown hook covers it
+            }
+        }
+    }
+
     /** Runs the prompt beside the engine; quit there is a graceful shutdown. */
     private static void runConsole(Engine engine) {
         Console console;
@@ -136,23 +152,24 @@ public final class Main {
             console = new Console(engine, Console.systemTerminal(),
                     () -> engine.shutdown(SHUTDOWN_BUDGET), engine::openDashboard);
         } catch (IOException e) {
-            ROOT_LOG.warning("console unavailable: " + e.getMessage());
+            Logger.getLogger("").warning("console unavailable: " + e.getMessage());
             return;
         }
         // log lines go above the prompt instead of through what is being typed
-        Handler[] plain = ROOT_LOG.getHandlers();
+        Logger root = Logger.getLogger("");
+        Handler[] plain = root.getHandlers();
         for (Handler h : plain) {
-            ROOT_LOG.removeHandler(h);
+            root.removeHandler(h);
         }
         Handler above = console.logHandler();
-        ROOT_LOG.addHandler(above);
+        root.addHandler(above);
         Thread.ofPlatform().name("mesh-console").daemon(true).start(() -> {
             try {
                 console.run();
             } finally {
-                ROOT_LOG.removeHandler(above);
+                root.removeHandler(above);
                 for (Handler h : plain) {
-                    ROOT_LOG.addHandler(h);
+                    root.addHandler(h);
                 }
             }
         });
@@ -176,12 +193,22 @@ public final class Main {
         return v == null ? "dev" : v;
     }
 
-    /** One line per event: {@code 2026-11-25 07:41:02.123 INFO route 18081 ...}. */
-    private static void configureLogging() {
+    /**
+     * One line per event: {@code 2026-11-25 07:41:02.123 INFO route 18081 ...}, kept open until the
+     * JVM exits. Must run before anything touches java.util.logging.
+     *
+     * @return Helidon's logger, whose level holds only while it is reachable
+     */
+    private static Logger configureLogging() {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", MeshLogManager.class.getName());
+        }
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT.%1$tL %4$s %5$s%6$s%n");
         }
         // Helidon's start-up chatter is not an event of the mesh
-        HELIDON_LOG.setLevel(Level.WARNING);
+        Logger helidon = Logger.getLogger("io.helidon");
+        helidon.setLevel(Level.WARNING);
+        return helidon;
     }
 }

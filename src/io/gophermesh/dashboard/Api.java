@@ -95,13 +95,20 @@ final class Api {
         String ifMatch = req.headers().first(HeaderNames.IF_MATCH).orElse(null);
         configLock.lock();
         try {
-            String current = etag(mesh.configVersion());
-            if (ifMatch != null && !ifMatch.trim().equals("*") && !matches(ifMatch, current)) {
+            String read = mesh.configVersion();
+            String current = etag(read);
+            boolean conditional = ifMatch != null && !ifMatch.trim().equals("*");
+            // the engine checks the version again as part of the reload: an edit from the console
+            // or the file watcher may land between this check and that one
+            if (conditional && (!matches(ifMatch, current)
+                    || !mesh.reloadIfVersion(new String(body, StandardCharsets.UTF_8), read))) {
                 Replies.error(res, 412, "config changed since it was read (If-Match " + ifMatch.trim()
-                        + ", now " + current + "): read it again and reapply the edit");
+                        + ", now " + etag(mesh.configVersion()) + "): read it again and reapply the edit");
                 return;
             }
-            mesh.reload(new String(body, StandardCharsets.UTF_8));
+            if (!conditional) {
+                mesh.reload(new String(body, StandardCharsets.UTF_8));
+            }
             String version = etag(mesh.configVersion());
             LOG.log(Level.INFO, () -> "dashboard: config reloaded on request from " + req.remotePeer().host()
                     + ", version " + version);

@@ -174,9 +174,10 @@ public final class Dashboard implements AutoCloseable {
         if (server == null) {
             return;
         }
+        int port = server.port();
         feature.close();
         server.stop();
-        LOG.log(Level.INFO, "dashboard on " + host + ":" + server.port() + " stopped");
+        LOG.log(Level.INFO, "dashboard on " + host + ":" + port + " stopped");
         server = null;
     }
 

@@ -262,6 +262,20 @@ public final class Engine implements MeshEngine, MeshControl {
     }
 
     @Override
+    public boolean reloadIfVersion(String routesJson, String expectedVersion) throws ConfigException {
+        reloadLock.lock();
+        try {
+            if (!version.equals(expectedVersion)) {
+                return false;
+            }
+            apply(config.withRoutesJson(routesJson), true);
+            return true;
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
+    @Override
     public void reload(Config next) throws ConfigException {
         reloadLock.lock();
         try {

@@ -56,6 +56,24 @@ public interface MeshControl {
     void reload(String routesJson) throws ConfigException;
 
     /**
+     * Same as {@link #reload(String)}, but only while the config in force still has version
+     * {@code expectedVersion}: the check and the reload are one step, so two editors that read the
+     * same version cannot both apply their edit.
+     *
+     * @param routesJson      a JSON object from public port to route
+     * @param expectedVersion the {@link #configVersion()} the edit was based on
+     * @return {@code false}, with nothing changed, when the version has moved on
+     * @throws ConfigException what is wrong, naming route, backend, field or port
+     */
+    default boolean reloadIfVersion(String routesJson, String expectedVersion) throws ConfigException {
+        if (!configVersion().equals(expectedVersion)) {
+            return false;
+        }
+        reload(routesJson);
+        return true;
+    }
+
+    /**
      * Same as {@link #reload(String)} for a whole config (console {@code reload FILE}, file watcher).
      *
      * @param config new config, already parsed

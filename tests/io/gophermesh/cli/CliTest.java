@@ -103,6 +103,7 @@ class CliTest {
         long start = System.nanoTime();
         p.destroy(); // SIGTERM
         assertTrue(p.waitFor(10, TimeUnit.SECONDS), "mesh exited");
+        assertEquals(0, p.exitValue(), "a clean stop on SIGTERM");
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(6), "within the 5 s budget");
         Await.until(Duration.ofSeconds(3), "no backend left", () -> ProcessLeaks.descendants().isEmpty());
 

@@ -95,6 +95,20 @@ class ReloadTest {
     }
 
     @Test
+    void anEditBasedOnAStaleVersionIsNotApplied() throws Exception {
+        int a = Ports.free();
+        int b = Ports.free();
+        try (MeshFixture mesh = new MeshFixture(dir, EngineTest.config(Ports.free(), route(a)), 0)) {
+            String read = mesh.engine.configVersion();
+            assertTrue(mesh.engine.reloadIfVersion("{" + route(a) + "," + route(b, backendPort2) + "}", read));
+            String now = mesh.engine.configVersion();
+            assertFalse(mesh.engine.reloadIfVersion("{" + route(a) + "}", read), "second editor read an old version");
+            assertEquals(now, mesh.engine.configVersion());
+            assertTrue(Ports.accepting(b), "the first edit stays");
+        }
+    }
+
+    @Test
     void aTakenPortRollsBackEverything() throws Exception {
         int a = Ports.free();
         int b = Ports.free();
