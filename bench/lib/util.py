@@ -10,8 +10,10 @@
   util.py jget FILE KEY [DEFAULT]     print KEY of the last JSON object line in FILE
   util.py fig FILE KEY                KEY of a run's JSON result, nan when the run failed
   util.py errs FILE                   a note naming the errors of a run
-  util.py iperf FILE                  print received Gbit/s of an iperf3 -J report
+  util.py iperf FILE                  print received Gbit/s and bytes of an iperf3 -J report as JSON
+  util.py per FILE CPUFILE KEY SCALE  CPU seconds of CPUFILE * SCALE / KEY of the run in FILE
   util.py reap MARKER                 stop every process whose environment holds MARKER
+  util.py cpu PGID                    user + system CPU seconds of process group PGID
   util.py rss PID                     print VmRSS of PID in MB
 """
 import json
@@ -164,6 +166,24 @@ def running(pid):
         return False
 
 
+def group_cpu_seconds(pgid):
+    """User + system CPU seconds of every live process in process group PGID (threads included)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # after the command: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -200,12 +220,24 @@ def main(argv):
         print(figure(last_json(argv[2]), argv[3]))
     elif cmd == "errs":
         print(error_note(last_json(argv[2])))
+    elif cmd == "cpu":
+        print("%.3f" % group_cpu_seconds(int(argv[2])))
     elif cmd == "iperf":
         try:
             with open(argv[2]) as f:
-                report = json.load(f)
-            print("%.2f" % (report["end"]["sum_received"]["bits_per_second"] / 1e9))
+                received = json.load(f)["end"]["sum_received"]
+            print(json.dumps({"gbps": round(received["bits_per_second"] / 1e9, 3), "bytes": received["bytes"]}))
         except (OSError, ValueError, KeyError):
+            print("{}")
+    elif cmd == "per":
+        # CPU seconds in CPUFILE * SCALE / KEY of the run in FILE (e.g. microseconds per request)
+        obj = last_json(argv[2])
+        count = figure(obj, argv[4])
+        try:
+            with open(argv[3]) as f:
+                cpu = float(f.read().strip())
+            print("%.3f" % (cpu * float(argv[5]) / float(count)) if float(count) > 0 else "nan")
+        except (OSError, ValueError):
             print("nan")
     elif cmd == "reap":
         return reap(argv[2])

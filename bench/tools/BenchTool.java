@@ -223,6 +223,7 @@ public final class BenchTool {
         long deadline = measureFrom + (long) (seconds * 1e9);
         AtomicLong budget = new AtomicLong(maxConns);
         AtomicLong errors = new AtomicLong();
+        AtomicLong exchanges = new AtomicLong();
         AtomicLong lastError = new AtomicLong();
         String[] errorText = new String[1];
         Samples[] samples = new Samples[concurrency];
@@ -272,6 +273,7 @@ public final class BenchTool {
                         continue;
                     }
                     long t1 = System.nanoTime();
+                    exchanges.incrementAndGet();
                     if (t0 >= measureFrom && t1 <= deadline) {
                         mine.add(t1 - t0);
                     }
@@ -295,8 +297,8 @@ public final class BenchTool {
         double elapsed = Math.max(1e-9, (Math.min(System.nanoTime(), deadline) - measureFrom) / 1e9);
         String err = errorText[0] == null ? "" : errorText[0].replace("\\", "/").replace("\"", "'");
         System.out.printf(Locale.ROOT,
-                "{\"conns\":%d,\"seconds\":%.3f,\"rate\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"errors\":%d,\"last_error\":\"%s\"}%n",
-                total, elapsed, total / elapsed, pct(all, 50) / 1e6, pct(all, 99) / 1e6, errors.get(), err);
+                "{\"conns\":%d,\"all_conns\":%d,\"seconds\":%.3f,\"rate\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"errors\":%d,\"last_error\":\"%s\"}%n",
+                total, exchanges.get(), elapsed, total / elapsed, pct(all, 50) / 1e6, pct(all, 99) / 1e6, errors.get(), err);
     }
 
     private static double pct(long[] sorted, double p) {
