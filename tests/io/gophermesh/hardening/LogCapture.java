@@ -6,9 +6,11 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 /** Collects the java.util.logging records of one logger (and its children) while open. */
 final class LogCapture extends Handler implements AutoCloseable {
+    private static final SimpleFormatter FORMAT = new SimpleFormatter();
     private final Logger logger;
     private final Level oldLevel;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
@@ -31,7 +33,7 @@ final class LogCapture extends Handler implements AutoCloseable {
     /** @return formatted messages of records at {@code level} or above */
     List<String> messages(Level level) {
         return records.stream().filter(r -> r.getLevel().intValue() >= level.intValue())
-                .map(r -> r.getLoggerName() + " " + r.getLevel() + ": " + r.getMessage()
+                .map(r -> r.getLoggerName() + " " + r.getLevel() + ": " + FORMAT.formatMessage(r)
                         + (r.getThrown() == null ? "" : " (" + r.getThrown() + ")"))
                 .toList();
     }

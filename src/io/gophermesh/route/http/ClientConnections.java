@@ -4,6 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.gophermesh.config.RouteConfig;
 import io.helidon.common.buffers.BufferData;
@@ -25,7 +29,13 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
  * the stragglers.
  */
 final class ClientConnections implements ServerConnectionSelector {
+    /** How long a connection over {@code max_connections} waits for a slot before it is refused. */
+    static final Duration SLOT_WAIT = Duration.ofSeconds(1);
+
     private final HttpRoute route;
+    private final Semaphore slots;
+    private final LongAdder refusals = new LongAdder();
+    private final AtomicLong lastRefusalLog = new AtomicLong();
     private final ServerConnectionSelector http1;
     private final Set<ClientConnection> live = ConcurrentHashMap.newKeySet();
     private final Object changed = new Object();
@@ -35,9 +45,11 @@ final class ClientConnections implements ServerConnectionSelector {
      * @param route     the route, for its current limits and label
      * @param config    HTTP/1.1 settings; a listener that tracks request heads is added
      * @param upgraders protocol switches the route proxies
+     * @param maxConnections connections served at once
      */
-    ClientConnections(HttpRoute route, Http1Config.Builder config, List<Http1Upgrader> upgraders) {
+    ClientConnections(HttpRoute route, Http1Config.Builder config, List<Http1Upgrader> upgraders, int maxConnections) {
         this.route = route;
+        this.slots = new Semaphore(maxConnections);
         Http1ConnectionSelectorConfig.Builder selector = Http1ConnectionSelector.builder()
                 .config(config.addReceiveListener(new HeadListener()).build());
         upgraders.forEach(selector::addUpgrader);
@@ -62,6 +74,36 @@ final class ClientConnections implements ServerConnectionSelector {
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
         return new ClientConnection(this, ctx, http1);
+    }
+
+    /**
+     * Takes a slot for a new connection, waiting up to {@link #SLOT_WAIT} for one to free up.
+     *
+     * @return whether a slot was taken; pair with {@link #release()}
+     * @throws InterruptedException when the route is closing
+     */
+    boolean admit() throws InterruptedException {
+        return slots.tryAcquire(SLOT_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Gives back a slot taken by {@link #admit()}. */
+    void release() {
+        slots.release();
+    }
+
+    /** @return connections refused since the last refusal log line */
+    LongAdder refusals() {
+        return refusals;
+    }
+
+    /** @return {@link System#nanoTime()} of the last refusal log line, 0 before the first */
+    AtomicLong lastRefusalLog() {
+        return lastRefusalLog;
+    }
+
+    /** @return the route, for its label and metrics */
+    HttpRoute route() {
+        return route;
     }
 
     void add(ClientConnection c) {
