@@ -90,7 +90,8 @@ public final class HttpRoute implements Route {
                 .maxTcpConnections((int) Math.min(Integer.MAX_VALUE, 2L * maxConnections + 16))
                 .maxConcurrentRequests(maxConnections)
                 .idleConnectionTimeout(idle)
-                .idleConnectionPeriod(Duration.ofMillis(Math.clamp(idle.toMillis() / 2, 1000, 120_000)))
+                // short, so the timer of a stopped listener is soon ended (IdleTimerReaper)
+                .idleConnectionPeriod(Duration.ofMillis(Math.clamp(idle.toMillis() / 2, 1000, 5000)))
                 .maxPayloadSize(cfg.maxBodySize() == null ? -1 : cfg.maxBodySize())
                 .contentEncoding(new IdentityEncoding())
                 .errorHandling(e -> e.includeEntity(true))
@@ -164,6 +165,9 @@ public final class HttpRoute implements Route {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!stopper.isAlive()) {
+            IdleTimerReaper.reap(ws);
         }
         conns.stop();
         watchdog.interrupt();
