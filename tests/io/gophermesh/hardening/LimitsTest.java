@@ -82,7 +82,7 @@ class LimitsTest {
             assertEquals(200, ask(c1).status());
             Thread closer = Thread.ofVirtual().start(() -> {
                 try {
-                    Thread.sleep(200); // the held connection goes away while the next one waits for its slot
+                    Thread.sleep(100); // the held connection goes away while the next one waits for its slot
                     c1.close();
                 } catch (IOException | InterruptedException ignored) {
                     // closed anyway

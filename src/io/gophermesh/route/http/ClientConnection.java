@@ -4,7 +4,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import io.gophermesh.route.RouteContext;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.concurrency.limits.Limit;
@@ -15,7 +14,6 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 
 import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * One client connection of a route, wrapped around the web server's HTTP/1.1 connection so the
@@ -30,8 +28,6 @@ final class ClientConnection implements ServerConnection {
     private static final byte[] OVER_LIMIT = ("HTTP/1.1 503 Service Unavailable\r\n"
             + "Content-Type: text/plain\r\nContent-Length: 21\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
             + "Too many connections\n").getBytes(StandardCharsets.US_ASCII);
-    /** Refusals over the connection limit are logged at most this often, so a flood is one line. */
-    private static final long REFUSAL_LOG_NANOS = Duration.ofSeconds(10).toNanos();
 
     private final ClientConnections owner;
     private final ConnectionContext raw;
@@ -67,16 +63,7 @@ final class ClientConnection implements ServerConnection {
 
     /** Over {@code max_connections} after the slot wait: 503, and the web server closes the socket. */
     private void refuse() {
-        RouteContext ctx = owner.route().context();
-        ctx.metrics().begin();
-        ctx.metrics().end(0, true);
-        owner.refusals().increment();
-        long now = System.nanoTime();
-        long last = owner.lastRefusalLog().get();
-        if ((last == 0 || now - last > REFUSAL_LOG_NANOS) && owner.lastRefusalLog().compareAndSet(last, now)) {
-            LOG.log(WARNING, ctx.label() + ": max_connections " + ctx.config().effectiveMaxConnections()
-                    + " reached; refused " + owner.refusals().sumThenReset() + " connection(s) with 503");
-        }
+        owner.refused();
         try {
             raw.dataWriter().writeNow(BufferData.create(OVER_LIMIT));
         } catch (RuntimeException ignored) {

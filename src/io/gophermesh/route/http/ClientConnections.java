@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.gophermesh.config.RouteConfig;
+import io.gophermesh.route.RouteContext;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -22,6 +23,8 @@ import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 /**
  * The only connection selector of a route's listener: every accepted socket becomes a
  * {@link ClientConnection} around the web server's HTTP/1.1 connection. It knows all live
@@ -31,6 +34,9 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 final class ClientConnections implements ServerConnectionSelector {
     /** How long a connection over {@code max_connections} waits for a slot before it is refused. */
     static final Duration SLOT_WAIT = Duration.ofSeconds(1);
+    /** Refusals are logged at most this often, so a flood is one line. */
+    static final Duration REFUSAL_LOG_EVERY = Duration.ofSeconds(10);
+    private static final System.Logger LOG = System.getLogger(HttpRoute.class.getName());
 
     private final HttpRoute route;
     private final Semaphore slots;
@@ -91,19 +97,18 @@ final class ClientConnections implements ServerConnectionSelector {
         slots.release();
     }
 
-    /** @return connections refused since the last refusal log line */
-    LongAdder refusals() {
-        return refusals;
-    }
-
-    /** @return {@link System#nanoTime()} of the last refusal log line, 0 before the first */
-    AtomicLong lastRefusalLog() {
-        return lastRefusalLog;
-    }
-
-    /** @return the route, for its label and metrics */
-    HttpRoute route() {
-        return route;
+    /** Counts a connection refused over the limit; logs at most one line per {@link #REFUSAL_LOG_EVERY}. */
+    void refused() {
+        RouteContext ctx = route.context();
+        ctx.metrics().begin();
+        ctx.metrics().end(0, true);
+        refusals.increment();
+        long now = System.nanoTime();
+        long last = lastRefusalLog.get();
+        if ((last == 0 || now - last > REFUSAL_LOG_EVERY.toNanos()) && lastRefusalLog.compareAndSet(last, now)) {
+            LOG.log(WARNING, ctx.label() + ": max_connections " + ctx.config().effectiveMaxConnections()
+                    + " reached; refused " + refusals.sumThenReset() + " connection(s) with 503");
+        }
     }
 
     void add(ClientConnection c) {
