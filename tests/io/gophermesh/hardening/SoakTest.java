@@ -224,7 +224,19 @@ class SoakTest {
         }
     }
 
+    /**
+     * Threads of the process, less the JDK's own pools that grow under load and shrink after a
+     * minute idle (virtual thread carriers, common pool, process reapers): they are not the mesh's.
+     */
     static int threads() {
+        long pooled = Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("ForkJoinPool") || n.startsWith("process reaper"))
+                .count();
+        return processThreads() - (int) pooled;
+    }
+
+    static int processThreads() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("Threads:")) {
