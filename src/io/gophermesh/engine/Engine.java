@@ -214,12 +214,12 @@ public final class Engine implements MeshEngine, MeshControl {
 
     @Override
     public List<String> logs(String ref) throws UnknownRefException {
-        return backend(ref).log().lines();
+        return table.backend(ref).log().lines();
     }
 
     @Override
     public String kill(String ref) throws UnknownRefException {
-        Backend b = backend(ref);
+        Backend b = table.backend(ref);
         BackendConfig bc = b.config();
         if (b.process() == null) {
             if (bc.isInternal()) {
@@ -350,33 +350,6 @@ public final class Engine implements MeshEngine, MeshControl {
     @Override
     public AutoCloseable subscribeLogs(BiConsumer<String, String> listener) {
         return table.subscribeLogs(listener);
-    }
-
-    /** Finds a backend by {@code PORT:INDEX}, or by the internal port of an http/tcp backend. */
-    private Backend backend(String ref) throws UnknownRefException {
-        String r = ref == null ? "" : ref.trim();
-        int colon = r.indexOf(':');
-        Map<Integer, Route> routes = table.routes();
-        if (colon > 0) {
-            try {
-                Route route = routes.get(Integer.parseInt(r.substring(0, colon).trim()));
-                int index = Integer.parseInt(r.substring(colon + 1).trim());
-                if (route != null && index >= 0 && index < route.context().backends().size()) {
-                    return route.context().backends().get(index);
-                }
-            } catch (NumberFormatException e) {
-                throw new UnknownRefException(ref);
-            }
-            throw new UnknownRefException(ref);
-        }
-        for (Route route : routes.values()) {
-            for (Backend b : route.context().backends()) {
-                if (!r.isEmpty() && r.equals(b.config().internalPort())) {
-                    return b;
-                }
-            }
-        }
-        throw new UnknownRefException(ref);
     }
 
     private static boolean dashboardPortFree(Config cfg) throws IOException {

@@ -59,6 +59,33 @@ final class RouteTable {
         return routes;
     }
 
+    /** Finds a backend by {@code PORT:INDEX}, or by the internal port of an http/tcp backend. */
+    Backend backend(String ref) throws UnknownRefException {
+        String r = ref == null ? "" : ref.trim();
+        Map<Integer, Route> all = routes;
+        int colon = r.indexOf(':');
+        if (colon > 0) {
+            try {
+                Route route = all.get(Integer.parseInt(r.substring(0, colon).trim()));
+                int index = Integer.parseInt(r.substring(colon + 1).trim());
+                if (route != null && index >= 0 && index < route.context().backends().size()) {
+                    return route.context().backends().get(index);
+                }
+            } catch (NumberFormatException e) {
+                throw new UnknownRefException(ref);
+            }
+            throw new UnknownRefException(ref);
+        }
+        for (Route route : all.values()) {
+            for (Backend b : route.context().backends()) {
+                if (!r.isEmpty() && r.equals(b.config().internalPort())) {
+                    return b;
+                }
+            }
+        }
+        throw new UnknownRefException(ref);
+    }
+
     AutoCloseable subscribeLogs(BiConsumer<String, String> listener) {
         logListeners.add(listener);
         return () -> logListeners.remove(listener);

@@ -88,13 +88,14 @@ final class UrlParser {
                 throw new LaunchException("launch URL parameter " + Texts.show(part) + " has no value");
             }
             String name = decode(part.substring(0, eq), "parameter name");
-            String value = decode(part.substring(eq + 1), "parameter " + name);
+            // the name is checked before the value is decoded, so a refusal only ever echoes a known name
             String key = switch (name) {
                 case "port" -> "port";
                 case "conf", "config" -> "conf";
                 default -> throw new LaunchException("unknown launch URL parameter " + Texts.show(name)
                         + "; accepted: port, conf (alias config)");
             };
+            String value = decode(part.substring(eq + 1), "parameter " + name);
             if (value.isEmpty()) {
                 throw new LaunchException("launch URL parameter " + name + " is empty");
             }

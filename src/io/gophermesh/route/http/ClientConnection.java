@@ -25,6 +25,9 @@ final class ClientConnection implements ServerConnection {
     private static final byte[] HEAD_TIMEOUT = ("HTTP/1.1 408 Request Timeout\r\n"
             + "Content-Type: text/plain\r\nContent-Length: 21\r\nConnection: close\r\n\r\n"
             + "Request head timeout\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] OVER_LIMIT = ("HTTP/1.1 503 Service Unavailable\r\n"
+            + "Content-Type: text/plain\r\nContent-Length: 21\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
+            + "Too many connections\n").getBytes(StandardCharsets.US_ASCII);
 
     private final ClientConnections owner;
     private final ConnectionContext raw;
@@ -45,11 +48,26 @@ final class ClientConnection implements ServerConnection {
     @Override
     public void handle(Limit limit) throws InterruptedException {
         thread = Thread.currentThread();
-        owner.add(this);
+        if (!owner.admit()) {
+            refuse();
+            return;
+        }
         try {
+            owner.add(this);
             inner.handle(limit);
         } finally {
             owner.remove(this);
+            owner.release();
+        }
+    }
+
+    /** Over {@code max_connections} after the slot wait: 503, and the web server closes the socket. */
+    private void refuse() {
+        owner.refused();
+        try {
+            raw.dataWriter().writeNow(BufferData.create(OVER_LIMIT));
+        } catch (RuntimeException ignored) {
+            // the client is gone already
         }
     }
 

@@ -4,8 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.gophermesh.config.RouteConfig;
+import io.gophermesh.route.RouteContext;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
@@ -18,6 +23,8 @@ import io.helidon.webserver.http1.spi.Http1Upgrader;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 
+import static java.lang.System.Logger.Level.WARNING;
+
 /**
  * The only connection selector of a route's listener: every accepted socket becomes a
  * {@link ClientConnection} around the web server's HTTP/1.1 connection. It knows all live
@@ -25,7 +32,16 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
  * the stragglers.
  */
 final class ClientConnections implements ServerConnectionSelector {
+    /** How long a connection over {@code max_connections} waits for a slot before it is refused. */
+    static final Duration SLOT_WAIT = Duration.ofSeconds(1);
+    /** Refusals are logged at most this often, so a flood is one line. */
+    static final Duration REFUSAL_LOG_EVERY = Duration.ofSeconds(10);
+    private static final System.Logger LOG = System.getLogger(HttpRoute.class.getName());
+
     private final HttpRoute route;
+    private final Semaphore slots;
+    private final LongAdder refusals = new LongAdder();
+    private final AtomicLong lastRefusalLog = new AtomicLong();
     private final ServerConnectionSelector http1;
     private final Set<ClientConnection> live = ConcurrentHashMap.newKeySet();
     private final Object changed = new Object();
@@ -35,9 +51,11 @@ final class ClientConnections implements ServerConnectionSelector {
      * @param route     the route, for its current limits and label
      * @param config    HTTP/1.1 settings; a listener that tracks request heads is added
      * @param upgraders protocol switches the route proxies
+     * @param maxConnections connections served at once
      */
-    ClientConnections(HttpRoute route, Http1Config.Builder config, List<Http1Upgrader> upgraders) {
+    ClientConnections(HttpRoute route, Http1Config.Builder config, List<Http1Upgrader> upgraders, int maxConnections) {
         this.route = route;
+        this.slots = new Semaphore(maxConnections);
         Http1ConnectionSelectorConfig.Builder selector = Http1ConnectionSelector.builder()
                 .config(config.addReceiveListener(new HeadListener()).build());
         upgraders.forEach(selector::addUpgrader);
@@ -62,6 +80,35 @@ final class ClientConnections implements ServerConnectionSelector {
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
         return new ClientConnection(this, ctx, http1);
+    }
+
+    /**
+     * Takes a slot for a new connection, waiting up to {@link #SLOT_WAIT} for one to free up.
+     *
+     * @return whether a slot was taken; pair with {@link #release()}
+     * @throws InterruptedException when the route is closing
+     */
+    boolean admit() throws InterruptedException {
+        return slots.tryAcquire(SLOT_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Gives back a slot taken by {@link #admit()}. */
+    void release() {
+        slots.release();
+    }
+
+    /** Counts a connection refused over the limit; logs at most one line per {@link #REFUSAL_LOG_EVERY}. */
+    void refused() {
+        RouteContext ctx = route.context();
+        ctx.metrics().begin();
+        ctx.metrics().end(0, true);
+        refusals.increment();
+        long now = System.nanoTime();
+        long last = lastRefusalLog.get();
+        if ((last == 0 || now - last > REFUSAL_LOG_EVERY.toNanos()) && lastRefusalLog.compareAndSet(last, now)) {
+            LOG.log(WARNING, ctx.label() + ": max_connections " + ctx.config().effectiveMaxConnections()
+                    + " reached; refused " + refusals.sumThenReset() + " connection(s) with 503");
+        }
     }
 
     void add(ClientConnection c) {

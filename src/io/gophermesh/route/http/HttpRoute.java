@@ -77,20 +77,23 @@ public final class HttpRoute implements Route {
         List<Http1Upgrader> upgraders = UpgradeProxy.TOKENS.stream()
                 .map(token -> (Http1Upgrader) new UpgradeProxy(token, this))
                 .toList();
-        ClientConnections conns = new ClientConnections(this, http1, upgraders);
+        int maxConnections = cfg.effectiveMaxConnections();
+        ClientConnections conns = new ClientConnections(this, http1, upgraders, maxConnections);
 
         Duration idle = cfg.effectiveIdleTimeout() == null ? RouteConfig.DEFAULT_HTTP_IDLE_TIMEOUT
                 : cfg.effectiveIdleTimeout();
-        int maxConnections = cfg.effectiveMaxConnections();
         WebServer ws = WebServer.builder()
                 .host("127.0.0.1")
                 .port(port)
                 .protocolsDiscoverServices(false)
                 .addConnectionSelector(conns)
-                .maxTcpConnections(maxConnections)
+                // sockets beyond max_connections are accepted so they can be told 503 after a short
+                // wait (ClientConnections.admit); this hard cap only bounds how many wait at once
+                .maxTcpConnections((int) Math.min(Integer.MAX_VALUE, 2L * maxConnections + 16))
                 .maxConcurrentRequests(maxConnections)
                 .idleConnectionTimeout(idle)
-                .idleConnectionPeriod(Duration.ofMillis(Math.clamp(idle.toMillis() / 2, 1000, 120_000)))
+                // short, so the timer of a stopped listener is soon ended (IdleTimerReaper)
+                .idleConnectionPeriod(Duration.ofMillis(Math.clamp(idle.toMillis() / 2, 1000, 5000)))
                 .maxPayloadSize(cfg.maxBodySize() == null ? -1 : cfg.maxBodySize())
                 .contentEncoding(new IdentityEncoding())
                 .errorHandling(e -> e.includeEntity(true))
@@ -164,6 +167,9 @@ public final class HttpRoute implements Route {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!stopper.isAlive()) {
+            IdleTimerReaper.reap(ws);
         }
         conns.stop();
         watchdog.interrupt();

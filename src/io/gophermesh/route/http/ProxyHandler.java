@@ -58,6 +58,10 @@ final class ProxyHandler implements Handler {
             // the web server refuses this already; kept so no smuggled request can ever be forwarded
             return text(res, 400, "Bad request: both Content-Length and Transfer-Encoding", true);
         }
+        String unforwardable = RequestHead.unforwardable(req.prologue(), h);
+        if (unforwardable != null) {
+            return text(res, 400, "Bad request: " + unforwardable, true);
+        }
         String origin = h.first(HeaderNames.ORIGIN).orElse(null);
         boolean cors = false;
         if (origin != null) {

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.ServerRequestHeaders;
 import io.helidon.webserver.http.ServerRequest;
@@ -12,6 +13,45 @@ import io.helidon.webserver.http.ServerRequest;
 /** Writes the request head a backend receives: the client's, minus hop-by-hop headers, plus forwarding headers. */
 final class RequestHead {
     private RequestHead() {
+    }
+
+    /**
+     * The web server decodes the request head as ASCII, so a byte above 0x7F reaches the proxy as
+     * U+FFFD and would be forwarded as {@code ?}: such a request is refused rather than altered.
+     * An empty header name is refused too (a field name is a token of at least one character).
+     *
+     * @param prologue request line as received
+     * @param headers  request headers
+     * @return why the head cannot be forwarded unchanged, {@code null} when it can
+     */
+    static String unforwardable(HttpPrologue prologue, Headers headers) {
+        if (!printable(prologue.uriPath().rawPath()) || prologue.hasQuery() && !printable(prologue.query().rawValue())) {
+            return "request target has bytes outside printable ASCII";
+        }
+        for (Header h : headers) {
+            if (h.name().isEmpty()) {
+                return "header with an empty name";
+            }
+            for (String value : h.allValues()) {
+                for (int i = 0; i < value.length(); i++) {
+                    char c = value.charAt(i);
+                    if (c != '\t' && (c < 0x20 || c > 0x7e)) {
+                        return "header " + h.name() + " has bytes outside printable ASCII";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean printable(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

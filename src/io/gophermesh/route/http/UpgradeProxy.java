@@ -49,7 +49,9 @@ final class UpgradeProxy implements Http1Upgrader {
     @Override
     public ServerConnection upgrade(ConnectionContext client, HttpPrologue prologue, WritableHeaders<?> headers) {
         RouteContext ctx = route.context();
-        if (ctx.config().isInternal() || !HopByHop.hasToken(headers.values(HeaderNames.CONNECTION), "upgrade")) {
+        // a head that cannot be forwarded unchanged is answered 400 by the ordinary handler
+        if (ctx.config().isInternal() || !HopByHop.hasToken(headers.values(HeaderNames.CONNECTION), "upgrade")
+                || RequestHead.unforwardable(prologue, headers) != null) {
             return null;
         }
         String origin = headers.first(HeaderNames.ORIGIN).orElse(null);

@@ -96,6 +96,17 @@ record RequestHead(String method, String target, String rawPath, String path, St
                     ? new HttpProblem(505, "HTTP version not supported")
                     : new HttpProblem(400, "malformed request line");
         }
+        for (Header h : headers) {
+            // the header parser decodes as ASCII: a byte above 0x7F is already lost (U+FFFD)
+            if (h.name().isEmpty()) {
+                throw new HttpProblem(400, "header with an empty name");
+            }
+            for (String value : h.allValues()) {
+                if (value.chars().anyMatch(c -> c > 0x7e)) {
+                    throw new HttpProblem(400, "header " + h.name() + " has bytes outside printable ASCII");
+                }
+            }
+        }
         boolean http11 = protocol.equals("HTTP/1.1");
         if (http11 && !headers.contains(HeaderNames.HOST)) {
             throw new HttpProblem(400, "missing Host header");
