@@ -99,11 +99,14 @@ setup_run() { # creates $TMP, marks the run, arms the cleanup
 # Ten routes of every kind; nothing behind them needs to run for start-up (pure proxies connect
 # only on traffic, managed backends start on the first request, stdio children per connection).
 # Each backend has its own port (the mesh refuses an internal_port used twice).
-# Sets S8_PORTS (comma list of the route ports) and S8_HEALTH.
+# Sets S8_PORTS (comma list of the route ports) and S8_HEALTH (the internal health route, which
+# gets the lowest port: routes start in port order, so its first answer is the first route serving).
 write_startup_conf() { # FILE DASH_PORT ROUTE_PORT*10 BACKEND_PORT*8 TINY_PY
     local file=$1 dash=$2
     shift 2
-    local p=("${@:1:10}") b=("${@:11:8}") tiny=${19}
+    local p b=("${@:11:8}") tiny=${19}
+    # ascending, so that the health route (p[0]) has the lowest port and starts first
+    mapfile -t p < <(printf '%s\n' "${@:1:10}" | sort -n)
     S8_PORTS=$(IFS=,; echo "${p[*]}")
     S8_HEALTH=${p[0]}
     cat >"$file" <<EOF
