@@ -231,6 +231,10 @@ final class BackendConnection implements AutoCloseable {
                     throw new EOFException("backend closed the connection with " + remaining + " body bytes missing");
                 }
                 remaining -= n;
+                if (remaining == 0) {
+                    // known at once, so the connection can go back to the pool before the client has the last byte
+                    bodyDone = true;
+                }
                 return n;
             }
             case CHUNKED -> {

@@ -43,6 +43,8 @@ final class Exchange {
     private long bodyRead;
     private boolean bodyDone;
     private boolean awaitingHead;
+    // the backend connection went back to its pool (or was closed) after its response was read
+    private boolean recycled;
     private boolean committed;
     private int status;
 
@@ -98,6 +100,7 @@ final class Exchange {
     void run(BackendPool pool, BackendConnection conn, boolean reused) throws BackendFailure {
         conn.startExchange();
         awaitingHead = false;
+        recycled = false;
         try {
             written = true;
             conn.write(requestHead, 0, requestHead.length);
@@ -117,10 +120,15 @@ final class Exchange {
             ResponseHead answer = early != null ? early : finalHead(conn);
             relay(pool, conn, answer);
         } catch (ClientFailure e) {
-            conn.close();
+            // once recycled the connection may already serve another exchange
+            if (!recycled) {
+                conn.close();
+            }
             throw e;
         } catch (IOException e) {
-            conn.close();
+            if (!recycled) {
+                conn.close();
+            }
             throw classify(e, conn, reused);
         }
     }
@@ -273,10 +281,20 @@ final class Exchange {
             res.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, answer.contentLength()));
         }
         if (n < 0) {
+            recycle(pool, conn, answer);
             sendEmpty();
         } else {
-            stream(conn, buf, n);
+            stream(pool, conn, answer, buf, n);
         }
+    }
+
+    /**
+     * Hands the backend connection back as soon as its response has been read whole, before the
+     * client's response is completed: a client that sends its next request the moment it has the
+     * answer then finds the connection in the pool instead of opening another one.
+     */
+    private void recycle(BackendPool pool, BackendConnection conn, ResponseHead answer) {
+        recycled = true;
         if (answer.keepAlive() && conn.bodyComplete()) {
             pool.release(conn);
         } else {
@@ -293,7 +311,8 @@ final class Exchange {
         }
     }
 
-    private void stream(BackendConnection conn, byte[] buf, int first) throws IOException {
+    private void stream(BackendPool pool, BackendConnection conn, ResponseHead answer, byte[] buf, int first)
+            throws IOException {
         OutputStream out;
         try {
             out = res.outputStream();
@@ -303,6 +322,19 @@ final class Exchange {
         committed = true;
         int n = first;
         while (n >= 0) {
+            if (conn.bodyComplete()) {
+                // the last piece: free the connection first (buf is its buffer, hence the copy), so
+                // a client that sends its next request on receipt finds it pooled
+                byte[] last = java.util.Arrays.copyOf(buf, n);
+                recycle(pool, conn, answer);
+                try {
+                    out.write(last);
+                } catch (IOException | RuntimeException e) {
+                    throw new ClientFailure(e);
+                }
+                ctx.metrics().addBytesOut(n);
+                break;
+            }
             try {
                 out.write(buf, 0, n);
                 // flush whenever the backend pauses, so streamed output reaches the client live
@@ -314,6 +346,9 @@ final class Exchange {
             }
             ctx.metrics().addBytesOut(n);
             n = conn.readBody(buf);
+        }
+        if (!recycled) {
+            recycle(pool, conn, answer);
         }
         try {
             out.close();
