@@ -87,6 +87,10 @@ class EngineTest {
             assertTrue(r.body().contains("Cold start failed"), r.body());
             assertTrue(r.body().contains("cannot open model file"), r.body());
             assertTrue(r.headers().firstValue("Retry-After").isPresent());
+            // a crash loop backs off: the status says until when
+            BackendStatus b = mesh.engine.status().get(String.valueOf(pub)).backends().getFirst();
+            assertEquals("Backoff", b.status());
+            assertFalse(b.nextAttempt().isEmpty(), "next attempt time shown");
         }
     }
 
