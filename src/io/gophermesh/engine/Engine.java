@@ -42,6 +42,7 @@ public final class Engine implements MeshEngine, MeshControl {
 
     private final EngineOptions options;
     private final RouteTable table;
+    private final StatusView statusView = new StatusView();
     private final ReentrantLock reloadLock = new ReentrantLock();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Config config;
@@ -209,7 +210,7 @@ public final class Engine implements MeshEngine, MeshControl {
 
     @Override
     public Map<String, RouteStatus> status() {
-        return StatusView.of(table.routes());
+        return statusView.of(table.routes());
     }
 
     @Override

@@ -19,14 +19,21 @@ import io.gophermesh.route.Backend;
 import io.gophermesh.route.Route;
 import io.gophermesh.route.RouteContext;
 
-/** Turns the running routes into the status records the dashboard and console show. */
+/**
+ * Turns the running routes into the status records the dashboard and console show. One per engine:
+ * it remembers when it last probed each pure-proxy backend, because the dashboard asks for the
+ * status every half second per open page and a connect per backend each time would load them.
+ */
 final class StatusView {
     private static final int PROBE_TIMEOUT_MILLIS = 200;
+    private static final long PROBE_TTL_NANOS = Duration.ofSeconds(2).toNanos();
 
-    private StatusView() {
+    private record Probe(long atNanos, boolean up) {
     }
 
-    static Map<String, RouteStatus> of(Map<Integer, Route> routes) {
+    private final Map<Backend, Probe> probes = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    Map<String, RouteStatus> of(Map<Integer, Route> routes) {
         Map<String, RouteStatus> out = new LinkedHashMap<>();
         for (Route route : routes.values()) {
             RouteContext ctx = route.context();
@@ -45,7 +52,7 @@ final class StatusView {
         return out;
     }
 
-    private static BackendStatus backend(RouteConfig rc, Backend b) {
+    private BackendStatus backend(RouteConfig rc, Backend b) {
         String host = rc.protocol() == Protocol.STDIO ? "" : nullToEmpty(b.config().internalHost());
         String port = rc.protocol() == Protocol.STDIO ? "" : nullToEmpty(b.config().internalPort());
         String status;
@@ -72,10 +79,21 @@ final class StatusView {
                 nextAttempt);
     }
 
-    private static boolean accepting(Backend b) {
+    private boolean accepting(Backend b) {
         if (b.address() == null) {
             return false;
         }
+        long now = System.nanoTime();
+        Probe last = probes.get(b);
+        if (last != null && now - last.atNanos() < PROBE_TTL_NANOS) {
+            return last.up();
+        }
+        boolean up = probe(b);
+        probes.put(b, new Probe(now, up));
+        return up;
+    }
+
+    private static boolean probe(Backend b) {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress(b.address().getHostString(), b.address().getPort()), PROBE_TIMEOUT_MILLIS);
             return true;
