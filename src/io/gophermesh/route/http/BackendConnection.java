@@ -23,6 +23,8 @@ final class BackendConnection implements AutoCloseable {
     static final int MAX_HEAD = 64 * 1024;
 
     private static final int BUFFER = 16 * 1024;
+    /** Body copy buffer: large pieces mean fewer socket calls on both sides of the proxy. */
+    static final int COPY_BUFFER = 64 * 1024;
     private static final int NONE = 0;
     private static final int LENGTH = 1;
     private static final int CHUNKED = 2;
@@ -33,7 +35,7 @@ final class BackendConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final byte[] buf = new byte[BUFFER];
-    private final byte[] copy = new byte[BUFFER];
+    private final byte[] copy = new byte[COPY_BUFFER];
     private final ByteBuffer probe = ByteBuffer.allocate(1);
     private int pos;
     private int lim;
@@ -220,13 +222,23 @@ final class BackendConnection implements AutoCloseable {
      * @throws EOFException when the backend closed the connection inside the body
      */
     int readBody(byte[] dst) throws IOException {
+        return readBody(dst, 0, dst.length);
+    }
+
+    /**
+     * Reads the next piece of the response body into {@code dst[off, off + len)}.
+     *
+     * @return bytes read, -1 at the end of the body
+     * @throws EOFException when the backend closed the connection inside the body
+     */
+    int readBody(byte[] dst, int off, int len) throws IOException {
         switch (mode) {
             case LENGTH -> {
                 if (remaining == 0) {
                     bodyDone = true;
                     return -1;
                 }
-                int n = read(dst, (int) Math.min(dst.length, remaining));
+                int n = read(dst, off, (int) Math.min(len, remaining));
                 if (n < 0) {
                     throw new EOFException("backend closed the connection with " + remaining + " body bytes missing");
                 }
@@ -238,10 +250,10 @@ final class BackendConnection implements AutoCloseable {
                 return n;
             }
             case CHUNKED -> {
-                return readChunked(dst);
+                return readChunked(dst, off, len);
             }
             case TO_CLOSE -> {
-                int n = read(dst, dst.length);
+                int n = read(dst, off, len);
                 if (n < 0) {
                     bodyDone = true;
                 }
@@ -277,7 +289,7 @@ final class BackendConnection implements AutoCloseable {
      * @return bytes read, -1 at end of stream
      */
     int readRaw(byte[] dst) throws IOException {
-        return read(dst, dst.length);
+        return read(dst, 0, dst.length);
     }
 
     /** {@return whether it can go back to the pool} */
@@ -295,7 +307,7 @@ final class BackendConnection implements AutoCloseable {
         }
     }
 
-    private int readChunked(byte[] dst) throws IOException {
+    private int readChunked(byte[] dst, int off, int len) throws IOException {
         if (bodyDone) {
             return -1;
         }
@@ -317,7 +329,7 @@ final class BackendConnection implements AutoCloseable {
                 return -1;
             }
         }
-        int n = read(dst, (int) Math.min(dst.length, remaining));
+        int n = read(dst, off, (int) Math.min(len, remaining));
         if (n < 0) {
             throw new EOFException("backend closed the connection inside a chunk");
         }
@@ -325,14 +337,14 @@ final class BackendConnection implements AutoCloseable {
         return n;
     }
 
-    private int read(byte[] dst, int len) throws IOException {
+    private int read(byte[] dst, int off, int len) throws IOException {
         if (pos < lim) {
             int n = Math.min(len, lim - pos);
-            System.arraycopy(buf, pos, dst, 0, n);
+            System.arraycopy(buf, pos, dst, off, n);
             pos += n;
             return n;
         }
-        int n = in.read(dst, 0, len);
+        int n = in.read(dst, off, len);
         if (n > 0) {
             received += n;
         }

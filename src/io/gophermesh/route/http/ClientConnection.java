@@ -29,6 +29,11 @@ final class ClientConnection implements ServerConnection {
             + "Content-Type: text/plain\r\nContent-Length: 21\r\nRetry-After: 1\r\nConnection: close\r\n\r\n"
             + "Too many connections\n").getBytes(StandardCharsets.US_ASCII);
 
+    /** First read size on a connection: a request head and a small body. */
+    static final int FIRST_READ = 16 * 1024;
+    /** Read size once a read has filled {@link #FIRST_READ}. */
+    static final int BULK_READ = 128 * 1024;
+
     private final ClientConnections owner;
     private final ConnectionContext raw;
     private final ServerConnection inner;
@@ -38,6 +43,8 @@ final class ClientConnection implements ServerConnection {
     /** {@link System#nanoTime()} since which the server waits for client bytes, 0 when not waiting. */
     private volatile long blockedSince;
     private volatile Tunnel tunnel;
+    // used only by the connection's own thread (pull)
+    private BufferData readBuffer;
 
     ClientConnection(ClientConnections owner, ConnectionContext raw, ServerConnectionSelector http1) {
         this.owner = owner;
@@ -163,6 +170,35 @@ final class ClientConnection implements ServerConnection {
         return inner instanceof InterruptableTask<?> task && task.canInterrupt();
     }
 
+    /**
+     * One read from the client socket. A read that fills the buffer means bytes are streaming in
+     * (an upload), so the buffer grows once to {@link #BULK_READ}: fewer, larger reads per body.
+     *
+     * @return the bytes read, {@code null} at end of stream
+     */
+    private byte[] readSocket() {
+        BufferData b = readBuffer;
+        if (b == null) {
+            b = BufferData.create(FIRST_READ);
+            readBuffer = b;
+        } else {
+            b.reset();
+        }
+        int n = raw.serverSocket().read(b);
+        if (n < 0) {
+            return null;
+        }
+        if (n == 0) {
+            throw new IllegalStateException("read 0 bytes from a blocking socket");
+        }
+        byte[] data = new byte[n];
+        b.read(data, 0, n);
+        if (n == b.capacity() && n < BULK_READ) {
+            readBuffer = BufferData.create(BULK_READ);
+        }
+        return data;
+    }
+
     /** Supplies the HTTP/1.1 connection with client bytes, noting when it waits and when a head starts. */
     private byte[] pull() {
         DataReader early = raw.dataReader();
@@ -172,7 +208,7 @@ final class ClientConnection implements ServerConnection {
         byte[] data;
         blockedSince = System.nanoTime();
         try {
-            data = raw.serverSocket().get();
+            data = readSocket();
         } catch (UncheckedIOException e) {
             throw new ServerConnectionException("Failed to get data from socket", e);
         } finally {

@@ -267,7 +267,7 @@ final class Exchange {
         conn.readTimeout(idle == null ? 0 : (int) Math.min(Integer.MAX_VALUE, idle.toMillis()));
         byte[] buf = conn.copyBuffer();
         // the first body bytes are read before anything is sent, so a backend that fails at once still yields a 502
-        int n = bodyless ? -1 : conn.readBody(buf);
+        int n = bodyless ? -1 : fill(conn, buf);
 
         status = answer.status;
         res.status(Status.create(answer.status, answer.reason));
@@ -283,9 +283,44 @@ final class Exchange {
         if (n < 0) {
             recycle(pool, conn, answer);
             sendEmpty();
+        } else if (conn.bodyComplete() && answer.status != 205) {
+            // the whole body is in hand: one write of head and body, no response stream
+            // (205 is left to the stream, which refuses a body for it)
+            byte[] body = java.util.Arrays.copyOf(buf, n);
+            recycle(pool, conn, answer);
+            sendWhole(body);
         } else {
             stream(pool, conn, answer, buf, n);
         }
+    }
+
+    /**
+     * Reads body bytes into {@code buf}: one read that may wait, then more for as long as the
+     * backend has bytes ready, the buffer has room and the body has not ended. So a fast backend
+     * fills the buffer and a trickling one is relayed piece by piece, never held back.
+     *
+     * @return bytes read, -1 at the end of the body
+     */
+    private static int fill(BackendConnection conn, byte[] buf) throws IOException {
+        int n = conn.readBody(buf, 0, buf.length);
+        while (n > 0 && n < buf.length && !conn.bodyComplete() && conn.available() > 0) {
+            int more = conn.readBody(buf, n, buf.length - n);
+            if (more < 0) {
+                break;
+            }
+            n += more;
+        }
+        return n;
+    }
+
+    private void sendWhole(byte[] body) {
+        committed = true;
+        try {
+            res.send(body);
+        } catch (RuntimeException e) {
+            throw new ClientFailure(e);
+        }
+        ctx.metrics().addBytesOut(body.length);
     }
 
     /**
@@ -337,15 +372,14 @@ final class Exchange {
             }
             try {
                 out.write(buf, 0, n);
-                // flush whenever the backend pauses, so streamed output reaches the client live
-                if (conn.available() == 0) {
-                    out.flush();
-                }
+                // fill() returned, so the backend paused or the buffer is full: either way these bytes
+                // go now (the response stream holds back only a first chunk, until this flush)
+                out.flush();
             } catch (IOException | RuntimeException e) {
                 throw new ClientFailure(e);
             }
             ctx.metrics().addBytesOut(n);
-            n = conn.readBody(buf);
+            n = fill(conn, buf);
         }
         if (!recycled) {
             recycle(pool, conn, answer);

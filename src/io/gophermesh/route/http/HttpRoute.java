@@ -16,6 +16,7 @@ import io.gophermesh.config.RouteConfig;
 import io.gophermesh.route.Backend;
 import io.gophermesh.route.Route;
 import io.gophermesh.route.RouteContext;
+import io.helidon.http.HttpLogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.spi.Http1Upgrader;
@@ -73,7 +74,9 @@ public final class HttpRoute implements Route {
                 .maxHeadersSize(maxHeader)
                 .maxPrologueLength(Math.max(4096, maxHeader))
                 .sendKeepAliveHeader(false)
-                .continueImmediately(false);
+                .continueImmediately(false)
+                // no per-packet trace listener on the send path: the proxy logs one line per event itself
+                .log(HttpLogConfig.builder().sendLog(false).receiveLog(false).build());
         List<Http1Upgrader> upgraders = UpgradeProxy.TOKENS.stream()
                 .map(token -> (Http1Upgrader) new UpgradeProxy(token, this))
                 .toList();
@@ -94,6 +97,11 @@ public final class HttpRoute implements Route {
                 .idleConnectionTimeout(idle)
                 // short, so the timer of a stopped listener is soon ended (IdleTimerReaper)
                 .idleConnectionPeriod(Duration.ofMillis(Math.clamp(idle.toMillis() / 2, 1000, 5000)))
+                // blocking sockets: a write goes out whole in one call and ClientConnection can read
+                // big pieces, where the channel-based socket stages everything through 8 KiB buffers
+                .useNio(false)
+                // the proxy writes large pieces itself; a buffering stream per response only adds a copy
+                .writeBufferSize(0)
                 .maxPayloadSize(cfg.maxBodySize() == null ? -1 : cfg.maxBodySize())
                 .contentEncoding(new IdentityEncoding())
                 .errorHandling(e -> e.includeEntity(true))
