@@ -266,21 +266,93 @@ final class BackendConnection implements AutoCloseable {
     }
 
     /**
-     * Whether more body bytes can be read without blocking, to decide when to flush towards the
-     * client. Between chunks the buffered chunk framing does not count.
+     * Whether more body bytes can be read without blocking, to decide when to send what was read
+     * to the client. Between chunks only a complete chunk header followed by data (or a complete
+     * last chunk) counts: a lone CRLF or a partial size line would make the next read wait.
      *
      * @return an estimate of such bytes, 0 when the next read may block
      */
     int available() {
-        int buffered = lim - pos;
-        if (mode == CHUNKED && remaining == 0 && buffered <= 2) {
-            buffered = 0;
+        if (mode == CHUNKED && remaining == 0 && !bodyDone) {
+            return nextChunkReady() ? 1 : 0;
         }
         try {
-            return buffered + in.available();
+            return lim - pos + in.available();
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** Takes in what the socket holds without waiting, then checks the framing of the next chunk. */
+    private boolean nextChunkReady() {
+        try {
+            int ready = in.available();
+            if (ready > 0) {
+                if (pos > 0) {
+                    System.arraycopy(buf, pos, buf, 0, lim - pos);
+                    lim -= pos;
+                    pos = 0;
+                }
+                int n = lim < buf.length ? in.read(buf, lim, Math.min(ready, buf.length - lim)) : 0;
+                if (n > 0) {
+                    lim += n;
+                    received += n;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        int line = pos;
+        if (chunkStarted) {
+            // the CRLF that ends the previous chunk
+            line = lineEnd(line);
+            if (line < 0) {
+                return false;
+            }
+        }
+        int end = lineEnd(line);
+        if (end < 0) {
+            return false;
+        }
+        if (!lastChunk(line, end)) {
+            return end < lim;
+        }
+        // the last chunk: its trailer section must be complete too
+        while (end >= 0) {
+            int next = lineEnd(end);
+            if (next < 0) {
+                return false;
+            }
+            if (next - end <= 2) {
+                return true;
+            }
+            end = next;
+        }
+        return false;
+    }
+
+    /** {@return the index after the next LF at or after {@code from} in the read buffer, -1 when none} */
+    private int lineEnd(int from) {
+        for (int i = from; i < lim; i++) {
+            if (buf[i] == '\n') {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** {@return whether the size line in {@code buf[from, end)} has a size of zero} */
+    private boolean lastChunk(int from, int end) {
+        for (int i = from; i < end; i++) {
+            byte b = buf[i];
+            if (b == ';' || b == '\r' || b == '\n' || b == ' ' || b == '\t') {
+                break;
+            }
+            if (b != '0') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
