@@ -162,27 +162,19 @@ final class BackendConnection implements AutoCloseable {
         budget -= statusLine.length();
         ResponseHead head = ResponseHead.parseStatusLine(statusLine);
         while (true) {
-            String line = readLine(deadlineNanos);
-            budget -= line.length() + 2;
+            // header lines are cut straight from the read buffer: no line string to split again
+            int lf = bufferLine(deadlineNanos);
+            int start = pos;
+            int end = lf > start && buf[lf - 1] == '\r' ? lf - 1 : lf;
+            pos = lf + 1;
+            budget -= end - start + 2;
             if (budget < 0) {
                 throw new ProtocolException("response head larger than " + MAX_HEAD + " bytes");
             }
-            if (line.isEmpty()) {
+            if (end == start) {
                 return head;
             }
-            char first = line.charAt(0);
-            if (first == ' ' || first == '\t') {
-                if (head.names.isEmpty()) {
-                    throw new ProtocolException("response head starts with a continuation line");
-                }
-                head.appendToLast(line.trim());
-                continue;
-            }
-            int colon = line.indexOf(':');
-            if (colon <= 0 || line.charAt(colon - 1) == ' ' || line.charAt(colon - 1) == '\t') {
-                throw new ProtocolException("malformed response header line");
-            }
-            head.add(line.substring(0, colon), line.substring(colon + 1).trim());
+            head.addLine(buf, start, end);
         }
     }
 
@@ -302,57 +294,7 @@ final class BackendConnection implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-        int line = pos;
-        if (chunkStarted) {
-            // the CRLF that ends the previous chunk
-            line = lineEnd(line);
-            if (line < 0) {
-                return false;
-            }
-        }
-        int end = lineEnd(line);
-        if (end < 0) {
-            return false;
-        }
-        if (!lastChunk(line, end)) {
-            return end < lim;
-        }
-        // the last chunk: its trailer section must be complete too
-        while (end >= 0) {
-            int next = lineEnd(end);
-            if (next < 0) {
-                return false;
-            }
-            if (next - end <= 2) {
-                return true;
-            }
-            end = next;
-        }
-        return false;
-    }
-
-    /** {@return the index after the next LF at or after {@code from} in the read buffer, -1 when none} */
-    private int lineEnd(int from) {
-        for (int i = from; i < lim; i++) {
-            if (buf[i] == '\n') {
-                return i + 1;
-            }
-        }
-        return -1;
-    }
-
-    /** {@return whether the size line in {@code buf[from, end)} has a size of zero} */
-    private boolean lastChunk(int from, int end) {
-        for (int i = from; i < end; i++) {
-            byte b = buf[i];
-            if (b == ';' || b == '\r' || b == '\n' || b == ' ' || b == '\t') {
-                break;
-            }
-            if (b != '0') {
-                return false;
-            }
-        }
-        return true;
+        return Chunks.headerComplete(buf, pos, lim, chunkStarted);
     }
 
     /**
@@ -391,7 +333,7 @@ final class BackendConnection implements AutoCloseable {
                 }
             }
             chunkStarted = true;
-            remaining = parseChunkSize(readLine(0));
+            remaining = Chunks.parseSize(readLine(0));
             if (remaining == 0) {
                 // trailers are dropped: a proxy may only forward them if it announces them in advance
                 while (!readLine(0).isEmpty()) {
@@ -424,14 +366,24 @@ final class BackendConnection implements AutoCloseable {
     }
 
     private String readLine(long deadlineNanos) throws IOException {
+        int lf = bufferLine(deadlineNanos);
+        int end = lf > pos && buf[lf - 1] == '\r' ? lf - 1 : lf;
+        String line = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
+        pos = lf + 1;
+        return line;
+    }
+
+    /**
+     * Reads until a whole line starts at {@code pos}.
+     *
+     * @return the index of the line's LF in {@code buf}
+     */
+    private int bufferLine(long deadlineNanos) throws IOException {
         int scanned = pos;
         while (true) {
             for (int i = scanned; i < lim; i++) {
                 if (buf[i] == '\n') {
-                    int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-                    String line = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
-                    pos = i + 1;
-                    return line;
+                    return i;
                 }
             }
             int kept = lim - pos;
@@ -460,22 +412,5 @@ final class BackendConnection implements AutoCloseable {
             lim += n;
             received += n;
         }
-    }
-
-    private static long parseChunkSize(String line) throws ProtocolException {
-        int end = line.indexOf(';');
-        String hex = (end < 0 ? line : line.substring(0, end)).trim();
-        if (hex.isEmpty() || hex.length() > 15) {
-            throw new ProtocolException("invalid chunk size");
-        }
-        long size = 0;
-        for (int i = 0; i < hex.length(); i++) {
-            int d = Character.digit(hex.charAt(i), 16);
-            if (d < 0) {
-                throw new ProtocolException("invalid chunk size");
-            }
-            size = size * 16 + d;
-        }
-        return size;
     }
 }

@@ -8,9 +8,9 @@ import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 import io.gophermesh.route.RouteContext;
+import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Method;
@@ -27,6 +27,7 @@ import io.helidon.webserver.http.ServerResponse;
 final class Exchange {
     /** How long to wait for a backend's {@code 100 Continue} before sending the body anyway. */
     static final Duration CONTINUE_WAIT = Duration.ofSeconds(1);
+    private static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("idempotency-key", "Idempotency-Key");
 
     private final RouteContext ctx;
     private final ServerRequest req;
@@ -63,7 +64,7 @@ final class Exchange {
         ServerRequestHeaders h = req.headers();
         Method method = req.prologue().method();
         this.head = Method.HEAD.equals(method);
-        this.idempotent = isIdempotent(method.text()) || h.contains(HeaderNames.create("idempotency-key", "Idempotency-Key"));
+        this.idempotent = isIdempotent(method.text()) || h.contains(IDEMPOTENCY_KEY);
         this.chunkedBody = h.contains(HeaderNames.TRANSFER_ENCODING);
         long length = h.contentLength().orElse(-1);
         this.hasBody = chunkedBody || length > 0;
@@ -393,14 +394,14 @@ final class Exchange {
 
     private void copyHeaders(ResponseHead answer) {
         List<String> names = answer.names;
+        List<String> lowerNames = answer.lowerNames;
         for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i);
-            String lower = name.toLowerCase(Locale.ROOT);
+            String lower = lowerNames.get(i);
             if (answer.hopByHop(lower) || lower.equals("content-length")
                     || corsApplied && lower.equals("access-control-allow-origin")) {
                 continue;
             }
-            res.headers().add(HeaderValues.create(HeaderNames.create(lower, name), answer.values.get(i)));
+            res.headers().add(HeaderValues.create(HeaderNames.create(lower, names.get(i)), answer.values.get(i)));
         }
     }
 

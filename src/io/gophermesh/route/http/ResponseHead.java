@@ -1,6 +1,7 @@
 package io.gophermesh.route.http;
 
 import java.net.ProtocolException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +15,8 @@ final class ResponseHead {
     /** Header names as the backend spelled them, index-aligned with {@link #values}. */
     final List<String> names = new ArrayList<>(16);
     final List<String> values = new ArrayList<>(16);
+    /** The same names in lower case, computed once while parsing. */
+    final List<String> lowerNames = new ArrayList<>(16);
 
     private long contentLength = -1;
     private boolean chunked;
@@ -28,9 +31,10 @@ final class ResponseHead {
     }
 
     void add(String name, String value) throws ProtocolException {
+        String lower = name.toLowerCase(Locale.ROOT);
         names.add(name);
         values.add(value);
-        String lower = name.toLowerCase(Locale.ROOT);
+        lowerNames.add(lower);
         switch (lower) {
             case "content-length" -> {
                 long parsed = parseLength(value);
@@ -66,6 +70,44 @@ final class ResponseHead {
             default -> {
             }
         }
+    }
+
+    /**
+     * Adds one header line, or continues the last header when the line is folded.
+     *
+     * @param buf   bytes holding the line
+     * @param start index of its first byte
+     * @param end   index after its last byte (CRLF excluded)
+     * @throws ProtocolException when the line is malformed
+     */
+    void addLine(byte[] buf, int start, int end) throws ProtocolException {
+        byte first = buf[start];
+        if (first == ' ' || first == '\t') {
+            if (names.isEmpty()) {
+                throw new ProtocolException("response head starts with a continuation line");
+            }
+            appendToLast(trimmed(buf, start, end));
+            return;
+        }
+        int colon = start;
+        while (colon < end && buf[colon] != ':') {
+            colon++;
+        }
+        if (colon == end || colon == start || buf[colon - 1] == ' ' || buf[colon - 1] == '\t') {
+            throw new ProtocolException("malformed response header line");
+        }
+        add(new String(buf, start, colon - start, StandardCharsets.ISO_8859_1), trimmed(buf, colon + 1, end));
+    }
+
+    /** {@return {@code buf[from, to)} as text without leading and trailing spaces and controls, as String.trim} */
+    private static String trimmed(byte[] buf, int from, int to) {
+        while (from < to && (buf[from] & 0xff) <= ' ') {
+            from++;
+        }
+        while (to > from && (buf[to - 1] & 0xff) <= ' ') {
+            to--;
+        }
+        return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     void appendToLast(String continuation) {
