@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import io.gophermesh.route.Backend;
@@ -21,16 +22,20 @@ import io.gophermesh.route.RouteMetrics;
  */
 final class Connection implements Runnable, Dialer.Watch {
     private static final System.Logger LOG = System.getLogger(TcpRoute.class.getName());
-    // per direction: 32 KiB keeps bulk transfers fast while 10,000 connections stay under ~640 MiB
-    private static final int BUFFER_SIZE = 32 * 1024;
+    // per direction: most connections move a few small messages, so each starts with a buffer that
+    // is cheap to allocate and zero, and switches to a large one at its first full read, the sign of
+    // a bulk transfer, where fewer system calls per byte matter more (10,000 bulk connections ~1.3 GiB)
+    static final int SMALL_BUFFER = 8 * 1024;
+    static final int LARGE_BUFFER = 64 * 1024;
 
     private final Socket client;
     private final RouteContext context;
     private final Slots slots;
     private final Duration slotWait;
     private final TcpRoute route;
+    private final ThreadFactory pipes;
     private final String clientIp;
-    private final String clientText;
+    private final int clientPort;
     private final CountDownLatch pumps = new CountDownLatch(2);
 
     private volatile Socket upstream;
@@ -39,16 +44,22 @@ final class Connection implements Runnable, Dialer.Watch {
     private volatile long lastActivity = System.nanoTime();
     private volatile IOException failure;
 
-    Connection(Socket client, RouteContext context, Slots slots, Duration slotWait, TcpRoute route) {
+    /**
+     * @param pipes makes the thread that carries the client-to-backend direction (and, with an idle
+     *              timeout, the other one too)
+     */
+    Connection(Socket client, RouteContext context, Slots slots, Duration slotWait, TcpRoute route,
+               ThreadFactory pipes) {
         this.client = client;
         this.context = context;
         this.slots = slots;
         this.slotWait = slotWait;
         this.route = route;
+        this.pipes = pipes;
         InetSocketAddress remote = (InetSocketAddress) client.getRemoteSocketAddress();
         // the listener is IPv4 loopback only, so this is dotted text, the same string Go hashes
         this.clientIp = remote.getAddress().getHostAddress();
-        this.clientText = clientIp + ":" + remote.getPort();
+        this.clientPort = remote.getPort();
     }
 
     @Override
@@ -65,7 +76,7 @@ final class Connection implements Runnable, Dialer.Watch {
             int limit = context.config().effectiveMaxConnections();
             if (!slots.acquire(limit, slotWait)) {
                 LOG.log(Level.WARNING, "{0}: closed connection from {1}: {2} connections at once (max_connections)",
-                        context.label(), clientText, String.valueOf(limit));
+                        context.label(), clientText(), String.valueOf(limit));
                 return;
             }
             try {
@@ -76,7 +87,7 @@ final class Connection implements Runnable, Dialer.Watch {
         } catch (InterruptedException e) {
             // the route is closing and has already closed the sockets
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, context.label() + ": connection from " + clientText + " failed", e);
+            LOG.log(Level.ERROR, context.label() + ": connection from " + clientText() + " failed", e);
         } finally {
             close(client);
             close(upstream);
@@ -132,7 +143,7 @@ final class Connection implements Runnable, Dialer.Watch {
         } catch (Dialer.NoBackendException e) {
             if (!aborted) {
                 LOG.log(Level.WARNING, "{0}: closed connection from {1}, no backend reachable: {2}",
-                        context.label(), clientText, e.getMessage());
+                        context.label(), clientText(), e.getMessage());
             }
             return false;
         }
@@ -151,41 +162,49 @@ final class Connection implements Runnable, Dialer.Watch {
             server.setTcpNoDelay(true);
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "{0}: connection from {1} lost before piping: {2}",
-                    backend.label(), clientText, e.getMessage());
+                    backend.label(), clientText(), e.getMessage());
             return false;
         }
-        LOG.log(Level.DEBUG, "{0}: connection from {1}", backend.label(), clientText);
+        boolean debug = LOG.isLoggable(Level.DEBUG);
+        if (debug) {
+            LOG.log(Level.DEBUG, "{0}: connection from {1}", backend.label(), clientText());
+        }
+        Duration idle = context.config().effectiveIdleTimeout();
+        boolean watched = idle != null && idle.isPositive();
         lastActivity = System.nanoTime();
-        String name = "route-" + context.port() + "-pipe";
-        Thread.ofVirtual().name(name).start(() -> pump(client, server, true));
-        Thread.ofVirtual().name(name).start(() -> pump(server, client, false));
+        pipes.newThread(() -> pump(client, server, true, watched)).start();
         try {
-            awaitPumps(backend);
+            if (watched) {
+                // this thread watches for idleness, so the other direction needs a thread of its own
+                pipes.newThread(() -> pump(server, client, false, true)).start();
+                awaitPumps(backend, idle);
+            } else {
+                // no watching to do: this thread carries one direction, one thread less per connection
+                pump(server, client, false, false);
+                pumps.await();
+            }
         } catch (InterruptedException e) {
             abort(false);
             throw e;
         }
         IOException error = failure;
         if (error != null) {
-            LOG.log(Level.DEBUG, "{0}: connection from {1} cut: {2}", backend.label(), clientText, error.getMessage());
+            LOG.log(Level.DEBUG, "{0}: connection from {1} cut: {2}", backend.label(), clientText(), error.getMessage());
             return false;
         }
-        LOG.log(Level.DEBUG, "{0}: connection from {1} ended", backend.label(), clientText);
+        if (debug) {
+            LOG.log(Level.DEBUG, "{0}: connection from {1} ended", backend.label(), clientText());
+        }
         return true;
     }
 
     /** Waits for both directions to end, closing the connection once no byte moved for the idle timeout. */
-    private void awaitPumps(Backend backend) throws InterruptedException {
-        Duration idle = context.config().effectiveIdleTimeout();
-        if (idle == null || idle.isZero() || idle.isNegative()) {
-            pumps.await();
-            return;
-        }
+    private void awaitPumps(Backend backend, Duration idle) throws InterruptedException {
         long idleNanos = idle.toNanos();
         while (true) {
             long left = lastActivity + idleNanos - System.nanoTime();
             if (left <= 0) {
-                LOG.log(Level.INFO, "{0}: closed connection from {1}: idle for {2}", backend.label(), clientText, idle);
+                LOG.log(Level.INFO, "{0}: closed connection from {1}: idle for {2}", backend.label(), clientText(), idle);
                 abort(false);
                 pumps.await();
                 return;
@@ -196,22 +215,33 @@ final class Connection implements Runnable, Dialer.Watch {
         }
     }
 
-    /** Copies one direction until end of stream, then passes the half-close on. */
-    private void pump(Socket from, Socket to, boolean fromClient) {
+    /**
+     * Copies one direction until end of stream, then passes the half-close on.
+     *
+     * @param watched whether to note each transfer for the idle watch
+     */
+    private void pump(Socket from, Socket to, boolean fromClient, boolean watched) {
         RouteMetrics metrics = context.metrics();
-        byte[] buffer = new byte[BUFFER_SIZE];
+        byte[] buffer = new byte[SMALL_BUFFER];
         try {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                lastActivity = System.nanoTime();
+                if (watched) {
+                    lastActivity = System.nanoTime();
+                }
                 out.write(buffer, 0, n);
-                lastActivity = System.nanoTime();
+                if (watched) {
+                    lastActivity = System.nanoTime();
+                }
                 if (fromClient) {
                     metrics.addBytesIn(n);
                 } else {
                     metrics.addBytesOut(n);
+                }
+                if (n == buffer.length && n < LARGE_BUFFER) {
+                    buffer = new byte[LARGE_BUFFER];
                 }
             }
             // socket streams are unbuffered: every byte read is written, so the end can follow at once
@@ -224,6 +254,10 @@ final class Connection implements Runnable, Dialer.Watch {
         } finally {
             pumps.countDown();
         }
+    }
+
+    private String clientText() {
+        return clientIp + ":" + clientPort;
     }
 
     private static void close(Socket socket) {

@@ -3,6 +3,7 @@ package io.gophermesh.route.tcp;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +82,8 @@ final class Dialer {
     }
 
     private static Socket connect(InetSocketAddress address, int timeout, Watch watch) throws IOException {
-        Socket socket = new Socket();
+        // backends are dialled directly: a plain socket skips the SOCKS layer and its proxy lookup
+        Socket socket = new Socket(Proxy.NO_PROXY);
         try {
             watch.connecting(socket);
             // the backend address is kept unresolved in config; resolve at each connect

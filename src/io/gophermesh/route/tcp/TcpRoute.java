@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 import io.gophermesh.route.Route;
@@ -31,6 +32,8 @@ public final class TcpRoute implements Route {
     private final int port;
     private final Duration slotWait;
     private final Slots slots = new Slots();
+    private final ThreadFactory connections;
+    private final ThreadFactory pipes;
     private final Set<Connection> live = ConcurrentHashMap.newKeySet();
     private final Object lifecycle = new Object();
     private volatile RouteContext context;
@@ -51,6 +54,8 @@ public final class TcpRoute implements Route {
         this.context = context;
         this.port = context.port();
         this.slotWait = slotWait;
+        this.connections = Thread.ofVirtual().name("route-" + port + "-conn").factory();
+        this.pipes = Thread.ofVirtual().name("route-" + port + "-pipe").factory();
     }
 
     @Override
@@ -181,14 +186,14 @@ public final class TcpRoute implements Route {
             }
             Connection connection;
             try {
-                connection = new Connection(client, context, slots, slotWait, this);
+                connection = new Connection(client, context, slots, slotWait, this, pipes);
             } catch (RuntimeException e) {
                 // the client went away between accept and here
                 closeQuietly(client);
                 continue;
             }
             live.add(connection);
-            Thread.ofVirtual().name("route-" + port + "-conn").start(connection);
+            connections.newThread(connection).start();
         }
     }
 

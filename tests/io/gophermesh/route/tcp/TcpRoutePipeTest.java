@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.gophermesh.config.LoadBalance;
 import io.gophermesh.route.RouteContext;
+import io.gophermesh.route.RouteMetrics;
 import io.gophermesh.testing.Await;
 import io.gophermesh.testing.Ports;
 import io.gophermesh.testing.ProcessLeaks;
@@ -99,6 +100,47 @@ class TcpRoutePipeTest {
             }
             Await.until(WAIT, "bytes accounted", () -> ctx.metrics().snapshot().bytesOut() == size);
             assertEquals(size, ctx.metrics().snapshot().bytesIn());
+        }
+    }
+
+    @Test
+    void largeTransferWithAnIdleTimeoutIsByteExact() throws Exception {
+        // with an idle timeout both directions run on threads of their own while the connection watches
+        long size = 16L << 20;
+        try (LoopbackServer echo = LoopbackServer.echo("echo")) {
+            int port = Ports.free();
+            var options = new TcpFixtures.Options(LoadBalance.ROUND_ROBIN, null, Duration.ofSeconds(30), null);
+            RouteContext ctx = start(context(port, options, new RouteMetrics(), echo.port())).context();
+            try (Socket client = connect(port)) {
+                CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> send(client, size, 11));
+                byte[] received = digestToEnd(client.getInputStream(), size);
+                assertArrayEquals(sent.get(30, TimeUnit.SECONDS), received);
+            }
+            Await.until(WAIT, "bytes accounted", () -> ctx.metrics().snapshot().bytesOut() == size);
+            assertEquals(size, ctx.metrics().snapshot().bytesIn());
+        }
+    }
+
+    @Test
+    void backendBulkFirstArrivesWholeAndTheClientCanStillSend() throws Exception {
+        // the backend speaks first and at length: its direction starts small and must switch buffers mid-stream
+        long size = 8L << 20;
+        CompletableFuture<byte[]> served = new CompletableFuture<>();
+        CompletableFuture<Long> heard = new CompletableFuture<>();
+        try (LoopbackServer talker = new LoopbackServer("talker", (s, srv) -> {
+            served.complete(send(s, size, 5));
+            heard.complete(LoopbackServer.drain(s.getInputStream()));
+        })) {
+            int port = Ports.free();
+            start(context(port, LoadBalance.ROUND_ROBIN, talker.port()));
+            try (Socket client = connect(port)) {
+                byte[] received = digestToEnd(client.getInputStream(), size);
+                assertArrayEquals(served.get(30, TimeUnit.SECONDS), received);
+                client.getOutputStream().write(new byte[70_000]);
+                client.shutdownOutput();
+                assertEquals(70_000L, heard.get(30, TimeUnit.SECONDS));
+            }
+            Await.until(WAIT, "connection ended", () -> route.openConnections() == 0);
         }
     }
 
@@ -171,6 +213,20 @@ class TcpRoutePipeTest {
             assertClosedByPeer(client);
         }
         Await.until(WAIT, "route connection ended", () -> route.openConnections() == 0);
+    }
+
+    /** Reads to the end of stream and returns the SHA-256 of what came, after checking its length. */
+    private static byte[] digestToEnd(InputStream in, long size) throws IOException {
+        MessageDigest received = sha256();
+        byte[] buf = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+            received.update(buf, 0, n);
+            total += n;
+        }
+        assertEquals(size, total);
+        return received.digest();
     }
 
     /** Writes {@code size} pseudo-random bytes, ends the sending side, and returns their SHA-256. */
