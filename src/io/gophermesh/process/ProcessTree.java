@@ -14,6 +14,9 @@ import java.util.concurrent.locks.LockSupport;
 /** Stops a process together with every descendant it has started. */
 public final class ProcessTree {
     private static final Duration FORCE_WAIT = Duration.ofSeconds(2);
+    /** Whether this kernel lists each thread's children under /proc (Linux with CONFIG_PROC_CHILDREN). */
+    private static final boolean CHILDREN_LISTS = Files.exists(
+            Path.of("/proc/self/task", Long.toString(ProcessHandle.current().pid()), "children"));
 
     private ProcessTree() {
     }
@@ -82,9 +85,7 @@ public final class ProcessTree {
      */
     public static List<ProcessHandle> descendants(ProcessHandle root) {
         List<ProcessHandle> found = new ArrayList<>();
-        String self = Long.toString(root.pid());
-        if (!Files.exists(Path.of("/proc", self, "task", self, "children"))) {
-            // not Linux, a kernel without the children lists, or the root is gone already
+        if (!CHILDREN_LISTS) {
             root.descendants().forEach(found::add);
             return found;
         }
