@@ -11,15 +11,18 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Waits for a TCP port to accept connections. Probes start {@link Timing#pollFirst()} apart and the
- * pause grows with the time already waited (a tenth of it) up to {@link Timing#pollMax()}: a backend
- * that binds in 10 ms is served about a millisecond later, one that needs a second at most 50 ms
- * later, and a slow one costs one refused connection per {@code pollMax}.
+ * pause grows with the time already waited (a fiftieth of it) up to {@link Timing#pollMax()}: a
+ * refused connection to a local port costs tens of microseconds, so a backend that binds in 100 ms
+ * is seen at most 2 ms late for about a hundred probes, one that needs a second at most 20 ms late,
+ * and a slow one costs one refused connection per {@code pollMax}.
  */
 final class PortProbe {
     /** How a wait ended. */
     enum Result { ACCEPTING, WOKEN, TIMED_OUT, INTERRUPTED }
 
     private static final long MIN_PAUSE_NANOS = 100_000;
+    /** The pause is the time waited so far divided by this. */
+    private static final int SLOWDOWN = 50;
     private static final long CONNECT_TIMEOUT_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final String host;
@@ -58,11 +61,15 @@ final class PortProbe {
             if (left <= 0) {
                 return Result.TIMED_OUT;
             }
-            long pause = Math.clamp((System.nanoTime() - since) / 10, firstPause, maxPause);
-            if (!sleepOn(wake, Math.min(pause, left))) {
+            if (!sleepOn(wake, Math.min(pause(System.nanoTime() - since), left))) {
                 return Result.INTERRUPTED;
             }
         }
+    }
+
+    /** {@return the pause before the next probe once {@code waitedNanos} have passed} */
+    long pause(long waitedNanos) {
+        return Math.clamp(waitedNanos / SLOWDOWN, firstPause, maxPause);
     }
 
     /** {@return whether the port accepted a connection within {@code timeoutNanos}} */

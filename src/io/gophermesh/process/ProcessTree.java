@@ -1,13 +1,22 @@
 package io.gophermesh.process;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /** Stops a process together with every descendant it has started. */
 public final class ProcessTree {
     private static final Duration FORCE_WAIT = Duration.ofSeconds(2);
+    /** Whether this kernel lists each thread's children under /proc (Linux with CONFIG_PROC_CHILDREN). */
+    private static final boolean CHILDREN_LISTS = Files.exists(
+            Path.of("/proc/self/task", Long.toString(ProcessHandle.current().pid()), "children"));
 
     private ProcessTree() {
     }
@@ -33,7 +42,7 @@ public final class ProcessTree {
             List<ProcessHandle> late = new ArrayList<>();
             for (ProcessHandle p : tree) {
                 if (p.isAlive()) {
-                    p.descendants().forEach(late::add);
+                    late.addAll(descendants(p));
                 }
             }
             tree.addAll(late);
@@ -59,10 +68,59 @@ public final class ProcessTree {
     }
 
     private static List<ProcessHandle> collect(ProcessHandle root) {
-        List<ProcessHandle> tree = new ArrayList<>();
-        root.descendants().forEach(tree::add);
+        List<ProcessHandle> tree = descendants(root);
         tree.add(root);
         return tree;
+    }
+
+    /**
+     * Lists every process below {@code root}, children before their own children. On Linux it
+     * follows {@code /proc/PID/task/TID/children} down from the root, a few small reads; the JDK's
+     * {@link ProcessHandle#descendants()} reads the status of every process on the machine, which
+     * costs milliseconds on a busy host and would be paid once per stdio child. Both are snapshots
+     * taken process by process, equally racy with forks under way.
+     *
+     * @param root process whose descendants are wanted
+     * @return a snapshot; processes forked or reaped meanwhile may be missing
+     */
+    public static List<ProcessHandle> descendants(ProcessHandle root) {
+        List<ProcessHandle> found = new ArrayList<>();
+        if (!CHILDREN_LISTS) {
+            root.descendants().forEach(found::add);
+            return found;
+        }
+        Deque<Long> parents = new ArrayDeque<>();
+        parents.add(root.pid());
+        while (!parents.isEmpty()) {
+            for (long pid : children(parents.poll())) {
+                ProcessHandle.of(pid).ifPresent(found::add);
+                parents.add(pid);
+            }
+        }
+        return found;
+    }
+
+    /** Children of every thread of {@code pid}; none when it is gone. */
+    private static List<Long> children(long pid) {
+        List<Long> kids = new ArrayList<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String list;
+                try {
+                    list = Files.readString(task.resolve("children"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                for (String child : list.trim().split(" ")) {
+                    if (!child.isEmpty()) {
+                        kids.add(Long.parseLong(child));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone: it has no children any more
+        }
+        return kids;
     }
 
     /**

@@ -10,24 +10,24 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Starts child processes so that they die with the mesh, even when the mesh is killed with SIGKILL.
  *
  * <p>On Linux the command is prefixed with {@code setpriv --pdeathsig KILL --} when util-linux's
  * setpriv is present. The kernel delivers that signal when the <em>thread</em> that forked the child
- * exits, not the process; virtual threads' carriers come and go, so every spawn runs on one
- * long-lived platform thread that ends only with the JVM.
+ * exits, not the process; virtual threads' carriers come and go, so every spawn runs on a
+ * long-lived platform thread that ends only with the JVM. There is one such thread per processor,
+ * so that children of concurrent connections start in parallel; each is created on first need.
  */
 public final class Spawner {
     private static final String SETPRIV = findSetpriv();
-    private static final ExecutorService FORKER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "mesh-spawner");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService FORKERS = forkers(Runtime.getRuntime().availableProcessors());
 
     private Spawner() {
     }
@@ -64,7 +64,7 @@ public final class Spawner {
         }
         ProcessBuilder toStart = actual;
         Callable<Process> spawn = toStart::start;
-        Future<Process> started = FORKER.submit(spawn);
+        Future<Process> started = FORKERS.submit(spawn);
         try {
             return started.get();
         } catch (ExecutionException e) {
@@ -80,6 +80,21 @@ public final class Spawner {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting " + command.getFirst(), e);
         }
+    }
+
+    /**
+     * Threads that fork children. Core threads are started one per submitted task until there are
+     * {@code count}, never time out, and a task's failure stays in its {@link Future}: a forking
+     * thread never exits before the JVM does, so no child loses its parent-death signal early.
+     */
+    private static ExecutorService forkers(int count) {
+        AtomicInteger made = new AtomicInteger();
+        int n = Math.max(1, count);
+        return new ThreadPoolExecutor(n, n, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "mesh-spawner-" + made.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static void stopOrphan(Future<Process> started) {

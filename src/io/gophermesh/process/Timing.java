@@ -19,7 +19,7 @@ record Timing(Duration pollFirst, Duration pollMax, Duration crashWindow, Durati
 
     /** What the mesh runs with. */
     static final Timing DEFAULT = new Timing(
-            Duration.ofMillis(1), Duration.ofMillis(50),
+            Duration.ofNanos(500_000), Duration.ofMillis(50),
             Duration.ofSeconds(5), Duration.ofSeconds(30),
             Duration.ofSeconds(1), Duration.ofSeconds(60),
             Duration.ofSeconds(2), Duration.ofSeconds(1));

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,30 +34,45 @@ class SpawnerTest {
 
     @Test
     void aChildDiesWhenTheMeshIsKilled() throws Exception {
+        childrenDieWithTheMesh(1);
+    }
+
+    @Test
+    void childrenStartedAtOnceFromManyThreadsAllDieWhenTheMeshIsKilled() throws Exception {
+        // twelve starts at once over four forking threads: each child's parent-death signal is tied
+        // to whichever thread forked it, and none of those threads may end before the mesh does
+        childrenDieWithTheMesh(12);
+    }
+
+    private static void childrenDieWithTheMesh(int count) throws Exception {
         assumeTrue(Spawner.diesWithMesh(), "needs setpriv (util-linux) on Linux");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String classpath = location(Spawner.class) + File.pathSeparator + location(PdeathsigHelper.class);
         String script = Workers.dir().resolve("process").resolve("never_binds.py").toString();
-        Process mesh = new ProcessBuilder(java, "-cp", classpath, PdeathsigHelper.class.getName(),
-                Fixture.PYTHON, "-u", script)
+        Process mesh = new ProcessBuilder(java, "-XX:ActiveProcessorCount=4", "-cp", classpath,
+                PdeathsigHelper.class.getName(), Integer.toString(count), Fixture.PYTHON, "-u", script)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
-        long child = 0;
+        List<Long> children = new ArrayList<>();
         try (BufferedReader out = mesh.inputReader()) {
-            String line = out.readLine();
-            assertNotNull(line, "the helper printed no pid");
-            child = Long.parseLong(line.trim());
-            assertTrue(Fixture.running(child));
+            for (int i = 0; i < count; i++) {
+                String line = out.readLine();
+                assertNotNull(line, "the helper printed " + i + " of " + count + " pids");
+                children.add(Long.parseLong(line.trim()));
+            }
+            for (long pid : children) {
+                assertTrue(Fixture.running(pid), "child " + pid + " runs");
+            }
 
             mesh.destroyForcibly();
             mesh.waitFor();
 
-            long pid = child;
-            Await.until(Duration.ofSeconds(5), "child " + pid + " to die with its parent", () -> !Fixture.running(pid));
+            Await.until(Duration.ofSeconds(5), "all " + count + " children to die with their parent",
+                    () -> children.stream().noneMatch(Fixture::running));
         } finally {
             ProcessTree.kill(mesh.toHandle());
-            if (child != 0) {
-                ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+            for (long pid : children) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
     }

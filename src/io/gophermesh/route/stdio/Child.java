@@ -170,8 +170,7 @@ final class Child {
      * @return its exit code
      */
     int finish(Duration grace) {
-        List<ProcessHandle> descendants = new ArrayList<>();
-        process.toHandle().descendants().forEach(descendants::add);
+        List<ProcessHandle> descendants = ProcessTree.descendants(process.toHandle());
         closeQuietly(process.getOutputStream());
         Integer code = awaitExit(grace);
         if (code == null) {

@@ -3,7 +3,9 @@ package io.gophermesh.route.stdio;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -12,8 +14,10 @@ import io.gophermesh.route.RouteContext;
 /**
  * Children started ahead of their connection and blocked on stdin, so a stream connection is served
  * without waiting for a process start. Each serves one connection; a filler thread starts another
- * behind it. Warm children hold concurrency slots, but the filler takes a slot only when no
- * connection is waiting for one.
+ * behind it once that connection's child has exited, so that a process start does not compete for
+ * the CPU with the exchange it replaces; when the last waiting child is taken, the filler starts at
+ * once. Warm children hold concurrency slots, but the filler takes a slot only when no connection
+ * is waiting for one.
  */
 final class WarmPool {
     private static final System.Logger LOG = System.getLogger(WarmPool.class.getName());
@@ -27,6 +31,8 @@ final class WarmPool {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Deque<Child> idle = new ArrayDeque<>();
+    /** Children taken while others still waited: each is replaced when it exits. */
+    private final Set<Child> lent = new HashSet<>();
     private Thread filler;
     private boolean closed;
     private boolean spawning;
@@ -59,12 +65,23 @@ final class WarmPool {
     Child poll() {
         while (true) {
             Child child;
+            boolean later;
             lock.lock();
             try {
                 child = idle.poll();
-                changed.signalAll();
+                later = child != null && !idle.isEmpty();
+                if (later) {
+                    lent.add(child);
+                } else {
+                    // the pool ran dry: refill all of it now
+                    lent.clear();
+                    changed.signalAll();
+                }
             } finally {
                 lock.unlock();
+            }
+            if (later) {
+                child.onExit(() -> replace(child));
             }
             if (child == null || child.alive()) {
                 return child;
@@ -117,7 +134,7 @@ final class WarmPool {
             while (true) {
                 lock.lockInterruptibly();
                 try {
-                    while (!closed && idle.size() >= size) {
+                    while (!closed && idle.size() + lent.size() >= size) {
                         changed.await();
                     }
                     if (closed) {
@@ -209,6 +226,18 @@ final class WarmPool {
         }
         child.onExit(() -> dropDead(child));
         return true;
+    }
+
+    /** Lets the filler start the replacement of a lent child that has exited. */
+    private void replace(Child child) {
+        lock.lock();
+        try {
+            if (lent.remove(child)) {
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void dropDead(Child child) {

@@ -66,6 +66,32 @@ class StdioPoolTest {
     }
 
     @Test
+    void aTakenChildIsReplacedWhenItExitsAndALastOneAtOnce() throws Exception {
+        route = StdioFixture.mode(StdioMode.STREAM).worker("pid.py").prewarm(2).start();
+        Backend backend = route.context().backends().getFirst();
+        Await.until(WAIT, "two warm children", () -> route.generation().pool().idle() == 2);
+        try (Socket one = HttpProbe.connect(route.port())) {
+            Await.until(WAIT, "first connection served", () -> backend.inFlight() == 1);
+            // one child still waits: its replacement starts only once the first child is done
+            assertEquals(1, route.generation().pool().idle());
+            assertEquals(2, StdioFixture.startedPids(backend).size(), "no start while the exchange runs");
+            try (Socket two = HttpProbe.connect(route.port())) {
+                // the pool ran dry: it is filled again while both exchanges run
+                Await.until(WAIT, "pool refilled at once", () -> backend.inFlight() == 2
+                        && route.generation().pool().idle() == 2);
+                two.getOutputStream().write("b\n".getBytes(StandardCharsets.UTF_8));
+                assertTrue(HttpProbe.line(two.getInputStream()).contains("line=b"));
+            }
+            one.getOutputStream().write("a\n".getBytes(StandardCharsets.UTF_8));
+            assertTrue(HttpProbe.line(one.getInputStream()).contains("line=a"));
+        }
+        Await.until(WAIT, "both exchanges counted", () -> backend.served() == 2);
+        Await.until(WAIT, "children gone", () -> backend.inFlight() == 0);
+        assertEquals(2, route.generation().pool().idle(), "the pool keeps its size");
+        assertEquals(4, StdioFixture.startedPids(backend).size(), "no start beyond the pool's size");
+    }
+
+    @Test
     void warmChildrenCountAgainstMaxConcurrency() throws Exception {
         route = StdioFixture.mode(StdioMode.STREAM).worker("pid.py").prewarm(2).maxConcurrency(2).start();
         Backend backend = route.context().backends().getFirst();
