@@ -1,10 +1,8 @@
 package io.gophermesh.route.http;
 
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
@@ -33,7 +31,7 @@ final class BackendConnection implements AutoCloseable {
     private final SocketChannel channel;
     private final Socket socket;
     private final InputStream in;
-    private final OutputStream out;
+    private final OutBuffer out;
     private final byte[] buf = new byte[BUFFER];
     private final byte[] copy = new byte[COPY_BUFFER];
     private final ByteBuffer probe = ByteBuffer.allocate(1);
@@ -54,7 +52,7 @@ final class BackendConnection implements AutoCloseable {
         this.channel = channel;
         this.socket = channel.socket();
         this.in = socket.getInputStream();
-        this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+        this.out = new OutBuffer(socket.getOutputStream());
     }
 
     /**
@@ -101,7 +99,7 @@ final class BackendConnection implements AutoCloseable {
      * @return whether the connection looks usable
      */
     boolean alive() {
-        if (broken || pos < lim || !channel.isOpen()) {
+        if (!looksOpen()) {
             return false;
         }
         try {
@@ -117,12 +115,18 @@ final class BackendConnection implements AutoCloseable {
         }
     }
 
+    /** {@return whether nothing known without a socket call rules the connection out} */
+    boolean looksOpen() {
+        return !broken && pos == lim && channel.isOpen();
+    }
+
     void write(byte[] bytes, int off, int len) throws IOException {
         out.write(bytes, off, len);
     }
 
-    void writeAscii(String s) throws IOException {
-        out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+    /** {@return the buffer of bytes to send, for heads and chunk framing written in place; {@link #flush()} sends it} */
+    OutBuffer out() {
+        return out;
     }
 
     void flush() throws IOException {

@@ -14,6 +14,11 @@ final class BackendPool {
     static final int MAX_IDLE = 32;
     /** An idle connection older than this is closed rather than reused. */
     static final Duration MAX_IDLE_AGE = Duration.ofSeconds(30);
+    /**
+     * A connection idle for less than this is handed out without asking the socket whether the
+     * backend closed it, to a request that can be sent again on a fresh connection should it be.
+     */
+    static final Duration UNPROBED_IDLE = Duration.ofSeconds(1);
 
     private final String host;
     private final int port;
@@ -31,8 +36,16 @@ final class BackendPool {
         return host + ":" + port;
     }
 
-    /** {@return an idle connection that still looks open, {@code null} when there is none} */
-    BackendConnection pooled() {
+    /**
+     * Takes the most recently used idle connection that still looks open. Checking that the
+     * backend has not closed it costs socket calls on every reuse; a request that is sent again on
+     * a fresh connection when the reused one turns out closed ({@code retriable}) skips that check
+     * for a connection idle less than {@link #UNPROBED_IDLE}, so a busy route makes no extra call.
+     *
+     * @param retriable whether the request can be replayed if the connection proves stale
+     * @return the connection, {@code null} when there is none
+     */
+    BackendConnection pooled(boolean retriable) {
         long now = System.nanoTime();
         while (true) {
             BackendConnection c;
@@ -42,7 +55,9 @@ final class BackendPool {
             if (c == null) {
                 return null;
             }
-            if (now - c.idleSinceNanos < MAX_IDLE_AGE.toNanos() && c.alive()) {
+            long idleFor = now - c.idleSinceNanos;
+            if (retriable && idleFor < UNPROBED_IDLE.toNanos() ? c.looksOpen()
+                    : idleFor < MAX_IDLE_AGE.toNanos() && c.alive()) {
                 return c;
             }
             c.close();

@@ -38,7 +38,8 @@ final class Exchange {
     private final boolean chunkedBody;
     private final boolean expectContinue;
     private final boolean corsApplied;
-    private final byte[] requestHead;
+    private final String clientIp;
+    private final long contentLength;
 
     private boolean written;
     private long bodyRead;
@@ -70,7 +71,8 @@ final class Exchange {
         this.hasBody = chunkedBody || length > 0;
         this.bodyDone = !hasBody;
         this.expectContinue = hasBody && HopByHop.hasToken(h.values(HeaderNames.EXPECT), "100-continue");
-        this.requestHead = RequestHead.build(req, clientIp, length, chunkedBody, expectContinue);
+        this.clientIp = clientIp;
+        this.contentLength = length;
     }
 
     /** {@return the status sent to the client, 0 before one was sent} */
@@ -81,6 +83,11 @@ final class Exchange {
     /** {@return the client body was not read to its end, so the client connection must close after the answer} */
     boolean bodyPending() {
         return !bodyDone;
+    }
+
+    /** {@return whether a stale pooled connection only costs a second attempt: idempotent and without a body} */
+    boolean retriableWhenStale() {
+        return idempotent && !hasBody;
     }
 
     /**
@@ -104,7 +111,9 @@ final class Exchange {
         recycled = false;
         try {
             written = true;
-            conn.write(requestHead, 0, requestHead.length);
+            // encoded straight into the connection's send buffer, again for each attempt
+            RequestHead.write(conn.out(), req.prologue(), req.headers(), clientIp, contentLength, chunkedBody,
+                    expectContinue, false);
             ResponseHead early = null;
             if (hasBody) {
                 if (expectContinue) {
@@ -189,9 +198,9 @@ final class Exchange {
             ctx.metrics().addBytesIn(n);
             try {
                 if (chunkedBody) {
-                    conn.writeAscii(Integer.toHexString(n) + "\r\n");
+                    conn.out().hex(n).crlf();
                     conn.write(buf, 0, n);
-                    conn.writeAscii("\r\n");
+                    conn.out().crlf();
                 } else {
                     conn.write(buf, 0, n);
                 }
@@ -206,7 +215,7 @@ final class Exchange {
         bodyDone = true;
         try {
             if (chunkedBody) {
-                conn.writeAscii("0\r\n\r\n");
+                conn.out().ascii('0').crlf().crlf();
             }
             conn.flush();
         } catch (IOException e) {

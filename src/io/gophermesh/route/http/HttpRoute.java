@@ -89,6 +89,8 @@ public final class HttpRoute implements Route {
                 .host("127.0.0.1")
                 .port(port)
                 .protocolsDiscoverServices(false)
+                // a relay needs no server features (their filters would run on every request)
+                .featuresDiscoverServices(false)
                 .addConnectionSelector(conns)
                 // sockets beyond max_connections are accepted so they can be told 503 after a short
                 // wait (ClientConnections.admit); this hard cap only bounds how many wait at once

@@ -144,7 +144,7 @@ final class ProxyHandler implements Handler {
 
     /** One backend: a pooled or new connection, one retry on a fresh socket if the pooled one was stale. */
     private void attempt(RouteContext ctx, Backend backend, BackendPool pool, Exchange ex) throws BackendFailure {
-        BackendConnection conn = pool.pooled();
+        BackendConnection conn = pool.pooled(ex.retriableWhenStale());
         boolean reused = conn != null;
         if (!reused) {
             conn = connect(ctx, backend, pool);

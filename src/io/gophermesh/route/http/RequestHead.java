@@ -1,6 +1,5 @@
 package io.gophermesh.route.http;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 import io.helidon.http.Header;
@@ -8,7 +7,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.ServerRequestHeaders;
-import io.helidon.webserver.http.ServerRequest;
 
 /** Writes the request head a backend receives: the client's, minus hop-by-hop headers, plus forwarding headers. */
 final class RequestHead {
@@ -55,37 +53,25 @@ final class RequestHead {
     }
 
     /**
-     * @param req            client request
-     * @param clientIp       client address, appended to {@code X-Forwarded-For}
-     * @param contentLength  the client's Content-Length, -1 when it sent none
-     * @param chunked        whether the client body is chunked
-     * @param expectContinue whether to ask the backend for {@code 100 Continue}
-     * @return the head, ready to write
-     */
-    static byte[] build(ServerRequest req, String clientIp, long contentLength, boolean chunked, boolean expectContinue) {
-        return text(req.prologue(), req.headers(), clientIp, contentLength, chunked, expectContinue, false)
-                .getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    /**
+     * Writes the head into {@code out}.
+     *
+     * @param out       where the head goes (a backend connection's send buffer)
      * @param prologue  request line as received
      * @param headers   request headers
-     * @param clientIp  client address
+     * @param clientIp  client address, appended to {@code X-Forwarded-For}
      * @param contentLength client's Content-Length or -1
      * @param chunked   client body is chunked
-     * @param expectContinue ask for 100 Continue
+     * @param expectContinue ask the backend for {@code 100 Continue}
      * @param upgrade   keep {@code Upgrade} and send {@code Connection: Upgrade} (protocol switch requests)
-     * @return the head as text
      */
-    static String text(HttpPrologue prologue, ServerRequestHeaders headers, String clientIp, long contentLength,
-                       boolean chunked, boolean expectContinue, boolean upgrade) {
-        StringBuilder sb = new StringBuilder(512);
-        sb.append(prologue.method().text()).append(' ').append(prologue.uriPath().rawPath());
+    static void write(OutBuffer out, HttpPrologue prologue, ServerRequestHeaders headers, String clientIp,
+                      long contentLength, boolean chunked, boolean expectContinue, boolean upgrade) {
+        out.ascii(prologue.method().text()).ascii(' ').ascii(prologue.uriPath().rawPath());
         if (prologue.hasQuery()) {
             // the raw query, byte for byte: re-encoding could change what the backend sees
-            sb.append('?').append(prologue.query().rawValue());
+            out.ascii('?').ascii(prologue.query().rawValue());
         }
-        sb.append(" HTTP/1.1\r\n");
+        out.ascii(" HTTP/1.1").crlf();
 
         Set<String> named = headers.contains(HeaderNames.CONNECTION)
                 ? HopByHop.named(headers.get(HeaderNames.CONNECTION).allValues())
@@ -97,7 +83,7 @@ final class RequestHead {
         for (Header h : headers) {
             String lower = h.headerName().lowerCase();
             if (upgrade && lower.equals("upgrade")) {
-                appendAll(sb, h);
+                appendAll(out, h);
                 continue;
             }
             if (HopByHop.always(lower) || named.contains(lower)) {
@@ -114,38 +100,38 @@ final class RequestHead {
                     if (lower.equals("host")) {
                         host = h.allValues().getFirst();
                     }
-                    appendAll(sb, h);
+                    appendAll(out, h);
                 }
             }
         }
-        sb.append("X-Forwarded-For: ");
+        out.ascii("X-Forwarded-For: ");
         if (forwardedFor != null && !forwardedFor.isBlank()) {
-            sb.append(forwardedFor).append(", ");
+            out.ascii(forwardedFor).ascii(", ");
         }
-        sb.append(clientIp).append("\r\n");
-        sb.append("X-Forwarded-Proto: ").append(forwardedProto != null ? forwardedProto : "http").append("\r\n");
+        out.ascii(clientIp).crlf();
+        out.ascii("X-Forwarded-Proto: ").ascii(forwardedProto != null ? forwardedProto : "http").crlf();
         String fh = forwardedHost != null ? forwardedHost : host;
         if (fh != null) {
-            sb.append("X-Forwarded-Host: ").append(fh).append("\r\n");
+            out.ascii("X-Forwarded-Host: ").ascii(fh).crlf();
         }
         if (chunked) {
-            sb.append("Transfer-Encoding: chunked\r\n");
+            out.ascii("Transfer-Encoding: chunked").crlf();
         } else if (contentLength >= 0) {
-            sb.append("Content-Length: ").append(contentLength).append("\r\n");
+            out.ascii("Content-Length: ").decimal(contentLength).crlf();
         }
         if (expectContinue) {
-            sb.append("Expect: 100-continue\r\n");
+            out.ascii("Expect: 100-continue").crlf();
         }
         if (upgrade) {
-            sb.append("Connection: Upgrade\r\n");
+            out.ascii("Connection: Upgrade").crlf();
         }
-        return sb.append("\r\n").toString();
+        out.crlf();
     }
 
-    private static void appendAll(StringBuilder sb, Header h) {
+    private static void appendAll(OutBuffer out, Header h) {
         String name = h.name();
         for (String value : h.allValues()) {
-            sb.append(name).append(": ").append(value).append("\r\n");
+            out.ascii(name).ascii(": ").ascii(value).crlf();
         }
     }
 }

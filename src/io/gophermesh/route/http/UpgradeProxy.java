@@ -59,8 +59,9 @@ final class UpgradeProxy implements Http1Upgrader {
             return null;
         }
         String clientIp = client.remotePeer().host();
-        byte[] head = RequestHead.text(prologue, ServerRequestHeaders.create(headers), clientIp, -1, false, false, true)
-                .getBytes(StandardCharsets.ISO_8859_1);
+        OutBuffer headBuf = new OutBuffer(null);
+        RequestHead.write(headBuf, prologue, ServerRequestHeaders.create(headers), clientIp, -1, false, false, true);
+        byte[] head = headBuf.toArray();
         long started = System.nanoTime();
         ctx.metrics().begin();
         StringBuilder notReady = new StringBuilder();

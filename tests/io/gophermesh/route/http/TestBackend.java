@@ -87,6 +87,11 @@ final class TestBackend implements AutoCloseable {
         return connections.get();
     }
 
+    /** {@return connections accepted and not yet closed by either side} */
+    int openConnections() {
+        return open.size();
+    }
+
     BlockingQueue<Request> requests() {
         return requests;
     }

@@ -1,0 +1,95 @@
+package io.gophermesh.route.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Arrays;
+
+/**
+ * Bytes on their way to a backend socket. Request heads are encoded straight into it (no string
+ * is built and then encoded), so a request without a body leaves in one write of this buffer.
+ * Large body pieces bypass it. Without a sink it only collects, to build a head ahead of a connection.
+ */
+final class OutBuffer {
+    /** Bytes held before a write is passed on; a head may grow the buffer past this. */
+    static final int SIZE = 16 * 1024;
+
+    private final OutputStream sink;
+    private byte[] buf = new byte[SIZE];
+    private int len;
+
+    /** @param sink where {@link #flush()} writes, {@code null} for a buffer that only collects */
+    OutBuffer(OutputStream sink) {
+        this.sink = sink;
+    }
+
+    /** Appends {@code s}, whose characters are all below U+0100 (request heads are checked printable ASCII). */
+    OutBuffer ascii(String s) {
+        int n = s.length();
+        room(n);
+        byte[] b = buf;
+        int at = len;
+        for (int i = 0; i < n; i++) {
+            b[at + i] = (byte) s.charAt(i);
+        }
+        len = at + n;
+        return this;
+    }
+
+    OutBuffer ascii(char c) {
+        room(1);
+        buf[len++] = (byte) c;
+        return this;
+    }
+
+    /** Appends {@code CRLF}. */
+    OutBuffer crlf() {
+        room(2);
+        buf[len++] = '\r';
+        buf[len++] = '\n';
+        return this;
+    }
+
+    OutBuffer decimal(long v) {
+        return ascii(Long.toString(v));
+    }
+
+    /** Appends {@code v} in lower-case hex, as chunk sizes are written. */
+    OutBuffer hex(int v) {
+        return ascii(Integer.toHexString(v));
+    }
+
+    /** Writes {@code b[off, off + n)}: copied when it fits, else sent after what is held. */
+    void write(byte[] b, int off, int n) throws IOException {
+        if (sink != null && n >= SIZE) {
+            flush();
+            sink.write(b, off, n);
+            return;
+        }
+        if (len + n > Math.max(SIZE, buf.length) && sink != null) {
+            flush();
+        }
+        room(n);
+        System.arraycopy(b, off, buf, len, n);
+        len += n;
+    }
+
+    /** Sends what is held. */
+    void flush() throws IOException {
+        if (len > 0) {
+            sink.write(buf, 0, len);
+            len = 0;
+        }
+        sink.flush();
+    }
+
+    /** {@return a copy of what is held} */
+    byte[] toArray() {
+        return Arrays.copyOf(buf, len);
+    }
+
+    private void room(int n) {
+        if (len + n > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        }
+    }
+}
