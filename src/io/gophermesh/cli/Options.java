@@ -23,7 +23,7 @@ record Options(Path config, String dashboardHost, String dashboardPort, boolean 
                boolean configGiven, boolean help, boolean version, boolean aotTrain) {
 
     static final String USAGE = """
-            Usage: java -jar mesh.jar [options]
+            Usage: mesh [options]      (the launcher beside mesh.jar; or: java -jar mesh.jar [options])
               --conf PATH            config file (alias --config; default config.json)
               --dashboard-host HOST  override dashboard_host
               --dashboard-port PORT  override dashboard_port
