@@ -155,6 +155,29 @@ class LauncherTest {
         assertEquals("--aot-train", call.args().getLast());
     }
 
+    @Test
+    void aBrokenCacheIsSkippedSilently() throws Exception {
+        // a real JDK (this test's) and a jar that runs the compiled mesh classes
+        Files.delete(dir.resolve("mesh.jar"));
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MAIN_CLASS, Main.class.getName());
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH,
+                Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toUri().toString());
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(dir.resolve("mesh.jar")), manifest)) {
+            out.flush();
+        }
+        Files.writeString(dir.resolve("mesh.aot"), "not a cache of this JDK");
+        ProcessBuilder pb = new ProcessBuilder("sh", launcher.toString(), "--version").redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().remove("MESH_JAVA_OPTS");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.strip().matches("gophermesh \\S+"), "only the version, no cache warning: " + output);
+    }
+
     private static Path executable(Path path, String text) throws IOException {
         Files.writeString(path, text);
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));
