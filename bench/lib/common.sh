@@ -19,6 +19,26 @@ find_java() {
     return 1
 }
 
+# How the mesh is started: through the launcher beside the jar (target/mesh: the shipped JVM
+# options and AOT cache; it reads MESH_JAVA_OPTS itself and appends it last), on the JDK find_java
+# chose; or, when the jar has no launcher beside it (e.g. MESH_JAR=/tmp/baseline.jar), as
+# `java $MESH_JAVA_OPTS -jar JAR`. Sets MESH_CMD (array) and MESH_HOW (one line for the log).
+mesh_command() { # JAVA JAR
+    local java=$1 jar=$2 launcher
+    launcher=$(dirname "$jar")/mesh
+    if [[ -x $launcher && $(basename "$jar") == mesh.jar ]]; then
+        export JAVA_HOME
+        JAVA_HOME=$(dirname "$(dirname "$java")")
+        export MESH_JAVA_OPTS=${MESH_JAVA_OPTS:-}
+        MESH_CMD=("$launcher")
+        MESH_HOW="$launcher${MESH_JAVA_OPTS:+ (MESH_JAVA_OPTS=$MESH_JAVA_OPTS)}"
+    else
+        # shellcheck disable=SC2206
+        MESH_CMD=("$java" ${MESH_JAVA_OPTS:-} -jar "$jar")
+        MESH_HOW="java ${MESH_JAVA_OPTS:+$MESH_JAVA_OPTS }-jar $jar (no launcher beside the jar)"
+    fi
+}
+
 # Installs the load tools and peers from Debian's packages when missing (apt-get update once).
 ensure_packages() {
     local missing=()

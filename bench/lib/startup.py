@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Scenario 8: start-up time and idle memory of `java [OPTS] -jar mesh.jar`.
+"""Scenario 8: start-up time and idle memory of the mesh, run through its launcher (`--launcher
+target/mesh`, which takes MESH_JAVA_OPTS from the environment) or as `java [OPTS] -jar mesh.jar`.
 
 Each try spawns the mesh on CONF and, every millisecond, watches /proc/net/tcp for the route
 ports; once a port listens it connects to it (a socket in LISTEN state may still be a route's
@@ -100,6 +101,7 @@ def main():
     ap.add_argument("--java")
     ap.add_argument("--jar")
     ap.add_argument("--conf")
+    ap.add_argument("--launcher", help="run the mesh through this launcher script instead of java -jar")
     ap.add_argument("--cmd", help="measure this command instead of the mesh (e.g. a JVM floor)")
     ap.add_argument("--ports", required=True, help="comma-separated route ports")
     ap.add_argument("--http-port", type=int, default=0, help="internal health route port, 0: none")
@@ -110,11 +112,13 @@ def main():
     ap.add_argument("--label", default="")
     args = ap.parse_args()
 
+    mesh_args = ["--conf", args.conf, "--no-dashboard", "--no-protocol", "--no-console"]
     if args.cmd:
         cmd = shlex.split(args.cmd)
+    elif args.launcher:
+        cmd = [args.launcher, *mesh_args]
     else:
-        cmd = [args.java, *shlex.split(args.opts), "-jar", args.jar, "--conf", args.conf,
-               "--no-dashboard", "--no-protocol", "--no-console"]
+        cmd = [args.java, *shlex.split(args.opts), "-jar", args.jar, *mesh_args]
     ports = [int(p) for p in args.ports.split(",")]
     tries, errors = [], []
     with open(args.log, "a") as log:

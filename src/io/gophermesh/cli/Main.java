@@ -64,10 +64,13 @@ public final class Main {
             out.println("gophermesh " + version());
             return 0;
         }
-        Optional<Path> jar = LaunchProtocol.currentJar();
+        if (options.aotTrain()) {
+            return Training.run(err);
+        }
         Config config;
         try {
             if (options.protocolUrl() != null) {
+                Optional<Path> jar = LaunchProtocol.currentJar();
                 Path base = jar.map(j -> j.toAbsolutePath().getParent()).orElse(Path.of("").toAbsolutePath());
                 LaunchFlow flow = new LaunchFlow(base, options.configGiven() ? options.config() : null,
                         LaunchProtocolOptions.DEFAULT, path -> withOverrides(Config.load(path), options));
@@ -104,9 +107,8 @@ public final class Main {
                     + config.dashboardHost() + ":" + config.dashboardPort() + "; exiting");
             return 0;
         }
-        if (!options.noProtocol() && jar.isPresent()) {
-            // best effort: one log line on failure, never fatal
-            LaunchProtocol.register(jar.get());
+        if (!options.noProtocol()) {
+            registerProtocol();
         }
         if (options.watch()) {
             try {
@@ -143,6 +145,14 @@ public final class Main {
                 // the signal is not available here (or reserved by the JVM): the shutdown hook covers it
             }
         }
+    }
+
+    /**
+     * Best effort, one log line on failure, never fatal; on its own thread because it runs
+     * desktop tools that may take seconds, which the console and the config watcher need not wait for.
+     */
+    private static void registerProtocol() {
+        Thread.ofVirtual().name("mesh-register").start(() -> LaunchProtocol.currentJar().ifPresent(LaunchProtocol::register));
     }
 
     /** Runs the prompt beside the engine; quit there is a graceful shutdown. */

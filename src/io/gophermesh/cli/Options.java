@@ -16,13 +16,14 @@ import java.util.List;
  * @param protocolUrl   {@code gophermesh://launch...} to handle, {@code null} for none
  * @param help          print usage and exit
  * @param version       print the version and exit
+ * @param aotTrain      run the training of the ahead-of-time cache and exit
  */
 record Options(Path config, String dashboardHost, String dashboardPort, boolean noDashboard,
                boolean noProtocol, boolean noConsole, boolean watch, String protocolUrl,
-               boolean configGiven, boolean help, boolean version) {
+               boolean configGiven, boolean help, boolean version, boolean aotTrain) {
 
     static final String USAGE = """
-            Usage: java -jar mesh.jar [options]
+            Usage: mesh [options]      (the launcher beside mesh.jar; or: java -jar mesh.jar [options])
               --conf PATH            config file (alias --config; default config.json)
               --dashboard-host HOST  override dashboard_host
               --dashboard-port PORT  override dashboard_port
@@ -33,6 +34,8 @@ record Options(Path config, String dashboardHost, String dashboardPort, boolean 
               --protocol-url URL     handle a gophermesh://launch URL (what the OS runs)
               --help                 this text
               --version              print the version
+              --aot-train            serve a built-in config once and exit (the build's
+                                     training run for the JVM's AOT cache, mesh.aot)
             """;
 
     /** A command line that cannot be used; the message is the one line the user sees. */
@@ -55,6 +58,7 @@ record Options(Path config, String dashboardHost, String dashboardPort, boolean 
         boolean watch = false;
         boolean help = false;
         boolean version = false;
+        boolean aotTrain = false;
         boolean configGiven = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -99,6 +103,7 @@ record Options(Path config, String dashboardHost, String dashboardPort, boolean 
                 case "--watch" -> watch = flag(name, inline);
                 case "--help", "-h", "-help" -> help = flag(name, inline);
                 case "--version", "-version" -> version = flag(name, inline);
+                case "--aot-train" -> aotTrain = flag(name, inline);
                 default -> throw new UsageException("unknown option '" + arg + "' (see --help)");
             }
         }
@@ -106,7 +111,7 @@ record Options(Path config, String dashboardHost, String dashboardPort, boolean 
             throw new UsageException("--protocol-url cannot be used with --no-protocol");
         }
         return new Options(config, host, port, noDashboard, noProtocol, noConsole, watch, url,
-                configGiven, help, version);
+                configGiven, help, version, aotTrain);
     }
 
     private static String value(List<String> args, int i, String name, String inline) throws UsageException {

@@ -46,7 +46,8 @@ public final class Engine implements MeshEngine, MeshControl {
     private final ReentrantLock reloadLock = new ReentrantLock();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Config config;
-    private volatile String version;
+    /** The version of a config, computed when first asked for (it hashes the whole config). */
+    private volatile Versioned versioned;
     private volatile Role role;
     private volatile Dashboard dashboard;
     private volatile boolean started;
@@ -55,7 +56,6 @@ public final class Engine implements MeshEngine, MeshControl {
 
     private Engine(Config config, EngineOptions options) {
         this.config = config;
-        this.version = versionOf(config);
         this.options = options;
         Path file = config.configPath();
         Path folder = file == null ? null : file.toAbsolutePath().normalize().getParent();
@@ -244,7 +244,7 @@ public final class Engine implements MeshEngine, MeshControl {
 
     @Override
     public String configVersion() {
-        return version;
+        return version();
     }
 
     @Override
@@ -266,7 +266,7 @@ public final class Engine implements MeshEngine, MeshControl {
     public boolean reloadIfVersion(String routesJson, String expectedVersion) throws ConfigException {
         reloadLock.lock();
         try {
-            if (!version.equals(expectedVersion)) {
+            if (!version().equals(expectedVersion)) {
                 return false;
             }
             apply(config.withRoutesJson(routesJson), true);
@@ -335,8 +335,7 @@ public final class Engine implements MeshEngine, MeshControl {
             throw new ConfigException("reload not applied: " + e.getMessage(), e);
         }
         config = next;
-        version = versionOf(next);
-        LOG.log(System.Logger.Level.INFO, "config reloaded (version " + version + ")");
+        LOG.log(System.Logger.Level.INFO, "config reloaded (version " + version() + ")");
     }
 
     @Override
@@ -361,6 +360,19 @@ public final class Engine implements MeshEngine, MeshControl {
         } catch (BindException e) {
             return false;
         }
+    }
+
+    private record Versioned(Config config, String version) {
+    }
+
+    private String version() {
+        Config current = config;
+        Versioned v = versioned;
+        if (v == null || v.config() != current) {
+            v = new Versioned(current, versionOf(current));
+            versioned = v;
+        }
+        return v.version();
     }
 
     private static String versionOf(Config config) {

@@ -92,22 +92,65 @@ final class RouteTable {
     }
 
     /**
-     * Binds every route of {@code config}. If one port cannot be bound, nothing stays bound.
+     * Binds every route of {@code config}, each on its own thread: a tcp or stdio route listens at
+     * once instead of waiting behind the web server set-up of the http routes before it. If one
+     * port cannot be bound, nothing stays bound and the error of the lowest such port is thrown.
      */
     void start(Config config) throws IOException {
-        Map<Integer, Route> started = new LinkedHashMap<>();
-        try {
-            for (Map.Entry<String, RouteConfig> e : config.routes().entrySet()) {
-                int port = Integer.parseInt(e.getKey());
-                Route route = newRoute(buildContext(port, e.getValue(), config, null));
-                route.start();
-                started.put(port, route);
-            }
-        } catch (IOException | RuntimeException e) {
-            closeAll(started.values(), Duration.ZERO);
-            throw e;
+        Map<Integer, Route> built = new LinkedHashMap<>();
+        for (Map.Entry<String, RouteConfig> e : config.routes().entrySet()) {
+            int port = Integer.parseInt(e.getKey());
+            built.put(port, newRoute(buildContext(port, e.getValue(), config, null)));
         }
-        routes = Collections.unmodifiableMap(started);
+        Map<Integer, Throwable> failed = new java.util.concurrent.ConcurrentSkipListMap<>();
+        List<Thread> starting = new ArrayList<>();
+        for (Map.Entry<Integer, Route> e : built.entrySet()) {
+            // platform threads: an http route waiting for the web server's class initialisation
+            // would hold a virtual thread's carrier, and with it the routes queued behind
+            starting.add(Thread.ofPlatform().name("route-" + e.getKey() + "-start").start(() -> {
+                try {
+                    e.getValue().start();
+                } catch (IOException | RuntimeException | Error failure) {
+                    failed.put(e.getKey(), failure);
+                }
+            }));
+        }
+        joinAll(starting);
+        if (!failed.isEmpty()) {
+            List<Route> up = new ArrayList<>();
+            built.forEach((port, route) -> {
+                if (!failed.containsKey(port)) {
+                    up.add(route);
+                }
+            });
+            closeAll(up, Duration.ZERO);
+            Throwable first = failed.values().iterator().next();
+            switch (first) {
+                case IOException io -> throw io;
+                case RuntimeException re -> throw re;
+                case Error error -> throw error;
+                default -> throw new IllegalStateException(first);
+            }
+        }
+        routes = Collections.unmodifiableMap(built);
+    }
+
+    /** Waits for every thread even when interrupted, so no route is left half started. */
+    private static void joinAll(List<Thread> threads) {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A reload step that can be undone. */

@@ -53,13 +53,25 @@ final class Registrar {
 
     /**
      * The POSIX wrapper the desktop runs: the URL is its first argument and reaches mesh.jar as the
-     * single argument after {@code --}, so no URL can add options.
+     * single argument after {@code --}, so no URL can add options. It runs the launcher beside the
+     * jar when there is one (which picks the JDK, the JVM options and the AOT cache), otherwise
+     * {@code java} with those options.
      */
     static String wrapperScript(String java, Path jar) {
+        StringBuilder command = new StringBuilder("exec ");
+        java.util.Optional<Path> launcher = JvmOptions.launcher(jar);
+        if (launcher.isPresent()) {
+            command.append(Quoting.shell(launcher.get().toString()));
+        } else {
+            command.append(Quoting.shell(java));
+            for (String option : JvmOptions.forJar(jar)) {
+                command.append(' ').append(Quoting.shell(option));
+            }
+            command.append(" -jar ").append(Quoting.shell(jar.toString()));
+        }
         return "#!/bin/sh\n"
                 + "# Opens launch URLs with mesh.jar; rewritten each time mesh.jar registers the scheme.\n"
-                + "exec " + Quoting.shell(java) + " -jar " + Quoting.shell(jar.toString())
-                + " --protocol-url -- \"$1\"\n";
+                + command + " --protocol-url -- \"$1\"\n";
     }
 
     /**

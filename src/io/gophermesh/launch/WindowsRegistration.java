@@ -26,7 +26,11 @@ final class WindowsRegistration {
                         + " contains '\"', '%' or a control character and cannot be registered safely");
             }
         }
-        return "\"" + java + "\" -jar \"" + jar + "\" --protocol-url -- \"%1\"";
+        StringBuilder options = new StringBuilder();
+        for (String option : JvmOptions.forJar(Path.of(jar))) {
+            options.append(option.indexOf(' ') >= 0 ? " \"" + option + "\"" : " " + option);
+        }
+        return "\"" + java + "\"" + options + " -jar \"" + jar + "\" --protocol-url -- \"%1\"";
     }
 
     static String regFile(String java, String jar, LaunchProtocolOptions options) {

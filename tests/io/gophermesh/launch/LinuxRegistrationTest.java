@@ -121,8 +121,59 @@ class LinuxRegistrationTest {
 
         String recorded = Files.readString(tmp.resolve("java.args"));
         List<String> args = Arrays.asList(recorded.substring(0, recorded.length() - 1).split("\0", -1));
-        assertEquals(List.of("-jar", jar.toString(), "--protocol-url", "--", HOSTILE_URL), args);
+        List<String> expected = new ArrayList<>(JvmOptions.TUNED);
+        expected.addAll(List.of("-jar", jar.toString(), "--protocol-url", "--", HOSTILE_URL));
+        assertEquals(expected, args);
         assertFalse(Files.exists(tmp.resolve("pwned")));
+    }
+
+    @Test
+    void wrapperUsesTheAotCacheBesideTheJar() throws Exception {
+        script(bin.resolve("xdg-mime"), "exit 0\n");
+        Path cache = Files.writeString(jar.resolveSibling("mesh.aot"), "cache");
+        assertTrue(new Registrar(host(Map.of("PATH", bin.toString()))).register(jar, LaunchProtocolOptions.DEFAULT));
+        Path wrapper = home.resolve(".local/share/gophermesh/gophermesh-open-url");
+
+        Process process = new ProcessBuilder(wrapper.toString(), HOSTILE_URL)
+                .directory(tmp.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+
+        String recorded = Files.readString(tmp.resolve("java.args"));
+        List<String> args = Arrays.asList(recorded.substring(0, recorded.length() - 1).split("\0", -1));
+        List<String> expected = new ArrayList<>(JvmOptions.TUNED);
+        expected.addAll(List.of("-XX:AOTCache=" + cache, "-Xlog:aot*=off", "-Xlog:cds*=off",
+                "-jar", jar.toString(), "--protocol-url", "--", HOSTILE_URL));
+        assertEquals(expected, args);
+    }
+
+    @Test
+    void wrapperRunsTheLauncherBesideTheJar() throws Exception {
+        script(bin.resolve("xdg-mime"), "exit 0\n");
+        // the launcher records its arguments where the fake java does
+        script(jar.resolveSibling("mesh"), "for a in \"$@\"; do printf '%s\\0' \"$a\"; done > '"
+                + tmp.resolve("java.args") + "'\n");
+        assertTrue(new Registrar(host(Map.of("PATH", bin.toString()))).register(jar, LaunchProtocolOptions.DEFAULT));
+        Path wrapper = home.resolve(".local/share/gophermesh/gophermesh-open-url");
+
+        Process process = new ProcessBuilder(wrapper.toString(), HOSTILE_URL)
+                .directory(tmp.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+
+        String recorded = Files.readString(tmp.resolve("java.args"));
+        List<String> args = Arrays.asList(recorded.substring(0, recorded.length() - 1).split("\0", -1));
+        assertEquals(List.of("--protocol-url", "--", HOSTILE_URL), args);
+        assertFalse(Files.exists(tmp.resolve("pwned")));
+    }
+
+    @Test
+    void launcherScriptHasTheTunedOptions() throws IOException {
+        String launcher = Files.readString(Path.of("src/io/gophermesh/cli/mesh.sh"));
+        String exec = launcher.lines().filter(l -> l.startsWith("exec ")).findFirst().orElseThrow();
+        assertTrue(exec.contains(" " + String.join(" ", JvmOptions.TUNED) + " \"$@\""), exec);
     }
 
     @Test

@@ -45,7 +45,8 @@ class WindowsMacRegistrationTest {
     void windowsCommandQuotesPathsAndPutsTheUrlAfterDoubleDash() {
         String java = "C:\\Program Files\\Eclipse Adoptium\\jdk-25\\bin\\java.exe";
         String jar = "C:\\Users\\Zoë O'Neil\\mesh (1)\\mesh.jar";
-        assertEquals("\"" + java + "\" -jar \"" + jar + "\" --protocol-url -- \"%1\"", WindowsRegistration.openCommand(java, jar));
+        String tuned = String.join(" ", JvmOptions.TUNED);
+        assertEquals("\"" + java + "\" " + tuned + " -jar \"" + jar + "\" --protocol-url -- \"%1\"", WindowsRegistration.openCommand(java, jar));
         String reg = WindowsRegistration.regFile(java, jar, LaunchProtocolOptions.DEFAULT);
         assertEquals(String.join("\r\n",
                 "Windows Registry Editor Version 5.00",
@@ -55,7 +56,7 @@ class WindowsMacRegistrationTest {
                 "\"URL Protocol\"=\"\"",
                 "",
                 "[HKEY_CURRENT_USER\\Software\\Classes\\gophermesh\\shell\\open\\command]",
-                "@=\"\\\"C:\\\\Program Files\\\\Eclipse Adoptium\\\\jdk-25\\\\bin\\\\java.exe\\\" -jar "
+                "@=\"\\\"C:\\\\Program Files\\\\Eclipse Adoptium\\\\jdk-25\\\\bin\\\\java.exe\\\" " + tuned + " -jar "
                         + "\\\"C:\\\\Users\\\\Zoë O'Neil\\\\mesh (1)\\\\mesh.jar\\\" --protocol-url -- \\\"%1\\\"\"",
                 "", ""), reg);
         byte[] bytes = WindowsRegistration.regFileBytes(reg);
@@ -85,7 +86,8 @@ class WindowsMacRegistrationTest {
         assertFalse(Files.exists(Path.of(command.get(2))), "the .reg file is removed after the import");
         assertTrue(recorder.regContent.startsWith("\uFEFFWindows Registry Editor Version 5.00\r\n"), recorder.regContent);
         assertTrue(recorder.regContent.contains("[HKEY_CURRENT_USER\\Software\\Classes\\meshkey]\r\n@=\"URL:My Mesh Protocol\"\r\n"));
-        assertTrue(recorder.regContent.contains("\\\"C:\\\\jdk\\\\bin\\\\java.exe\\\" -jar \\\""), recorder.regContent);
+        assertTrue(recorder.regContent.contains("\\\"C:\\\\jdk\\\\bin\\\\java.exe\\\" " + String.join(" ", JvmOptions.TUNED)
+                + " -jar \\\""), recorder.regContent);
 
         recorder.answers.add(new CommandRunner.Result(1, "ERROR: Access is denied."));
         assertFalse(new Registrar(host).register(jar, options), "a failed import is reported, not thrown");
