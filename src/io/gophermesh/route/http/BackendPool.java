@@ -14,11 +14,6 @@ final class BackendPool {
     static final int MAX_IDLE = 32;
     /** An idle connection older than this is closed rather than reused. */
     static final Duration MAX_IDLE_AGE = Duration.ofSeconds(30);
-    /**
-     * A connection idle for less than this is handed out without asking the socket whether the
-     * backend closed it, to a request that can be sent again on a fresh connection should it be.
-     */
-    static final Duration UNPROBED_IDLE = Duration.ofSeconds(1);
 
     private final String host;
     private final int port;
@@ -37,15 +32,13 @@ final class BackendPool {
     }
 
     /**
-     * Takes the most recently used idle connection that still looks open. Checking that the
-     * backend has not closed it costs socket calls on every reuse; a request that is sent again on
-     * a fresh connection when the reused one turns out closed ({@code retriable}) skips that check
-     * for a connection idle less than {@link #UNPROBED_IDLE}, so a busy route makes no extra call.
+     * Takes the most recently used idle connection that still looks open. Every reuse asks the
+     * socket first: besides a close by the backend, that catches bytes a backend sent on an idle
+     * connection (extra body bytes, an early 408), which must never be read as the next answer.
      *
-     * @param retriable whether the request can be replayed if the connection proves stale
      * @return the connection, {@code null} when there is none
      */
-    BackendConnection pooled(boolean retriable) {
+    BackendConnection pooled() {
         long now = System.nanoTime();
         while (true) {
             BackendConnection c;
@@ -55,9 +48,7 @@ final class BackendPool {
             if (c == null) {
                 return null;
             }
-            long idleFor = now - c.idleSinceNanos;
-            if (retriable && idleFor < UNPROBED_IDLE.toNanos() ? c.looksOpen()
-                    : idleFor < MAX_IDLE_AGE.toNanos() && c.alive()) {
+            if (now - c.idleSinceNanos < MAX_IDLE_AGE.toNanos() && c.alive()) {
                 return c;
             }
             c.close();

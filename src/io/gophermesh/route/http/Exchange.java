@@ -85,11 +85,6 @@ final class Exchange {
         return !bodyDone;
     }
 
-    /** {@return whether a stale pooled connection only costs a second attempt: idempotent and without a body} */
-    boolean retriableWhenStale() {
-        return idempotent && !hasBody;
-    }
-
     /**
      * @return whether another attempt may carry this request: nothing was sent to the client, the
      *         client body was not consumed, and the method is idempotent or nothing reached a backend

@@ -49,6 +49,13 @@ final class ProxyHandler implements Handler {
         } finally {
             ctx.metrics().end(System.nanoTime() - started, failed);
         }
+        if (res.isSent() && req.content().consumed()
+                && req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            // the web server answers "Connection: close" but would wait for the client's next request;
+            // the client asked us to close after this answer, so do it (a client reading to the end of
+            // the stream would otherwise wait for its own timeout)
+            throw new CloseConnectionException(ctx.label() + ": client asked to close after the answer");
+        }
     }
 
     private int serve(RouteContext ctx, ServerRequest req, ServerResponse res) {
@@ -144,7 +151,7 @@ final class ProxyHandler implements Handler {
 
     /** One backend: a pooled or new connection, one retry on a fresh socket if the pooled one was stale. */
     private void attempt(RouteContext ctx, Backend backend, BackendPool pool, Exchange ex) throws BackendFailure {
-        BackendConnection conn = pool.pooled(ex.retriableWhenStale());
+        BackendConnection conn = pool.pooled();
         boolean reused = conn != null;
         if (!reused) {
             conn = connect(ctx, backend, pool);

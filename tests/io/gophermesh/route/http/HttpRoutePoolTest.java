@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Pooled backend connections that the backend closed while they were idle. */
+/** Pooled backend connections that the backend closed, or wrote to, while they were idle. */
 @Timeout(30)
 class HttpRoutePoolTest {
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -52,7 +52,6 @@ class HttpRoutePoolTest {
 
         assertEquals("GET /first ", RawHttp.get(port, "/first").text());
         Await.until(Duration.ofSeconds(5), "backend closed its side", () -> b.openConnections() == 0);
-        // the pooled connection was idle for well under a second: reused without a socket check
         RawHttp.Response r = RawHttp.get(port, "/second");
 
         assertEquals(200, r.status());
@@ -91,5 +90,30 @@ class HttpRoutePoolTest {
         assertEquals(200, r.status());
         assertEquals("POST /ping ", r.text());
         assertEquals(2, b.requests().size());
+    }
+
+    @Test
+    void bytesABackendSentOnAnIdleConnectionAreNeverTakenForTheNextAnswer() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean strayWritten = new java.util.concurrent.atomic.AtomicBoolean();
+        TestBackend b = new TestBackend((req, in, out) -> {
+            TestBackend.respond(out, 200, "real " + req.target());
+            if (req.target().equals("/first")) {
+                // a misbehaving backend: a second, unasked-for answer on the idle connection
+                TestBackend.respond(out, 200, "stray");
+                out.flush();
+                strayWritten.set(true);
+            }
+            return true;
+        });
+        closeables.add(b);
+        int port = start(b);
+
+        assertEquals("real /first", RawHttp.get(port, "/first").text());
+        Await.until(Duration.ofSeconds(5), "stray answer written", strayWritten::get);
+        RawHttp.Response r = RawHttp.get(port, "/second");
+
+        assertEquals(200, r.status());
+        assertEquals("real /second", r.text());
+        assertEquals(2, b.connections());
     }
 }

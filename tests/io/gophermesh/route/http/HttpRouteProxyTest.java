@@ -345,6 +345,31 @@ class HttpRouteProxyTest {
     }
 
     @Test
+    void connectionCloseFromTheClientClosesTheConnectionAfterTheAnswer() throws Exception {
+        TestBackend b = backend((req, in, out) -> {
+            TestBackend.respond(out, 200, "bye");
+            return true;
+        });
+        int port = start(Routes.spec().backend("a", b.port())).port();
+
+        for (String raw : List.of("GET /x HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
+                "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")) {
+            try (RawHttp c = new RawHttp(port)) {
+                RawHttp.Response r = c.send(raw).read(false);
+                assertEquals("bye", r.text());
+                assertEquals("close", r.header("Connection"));
+                // the route ends the stream; a client that reads to the end does not wait for a timeout
+                assertTrue(c.closedByPeer());
+            }
+        }
+        // a keep-alive client keeps its connection for the next request
+        try (RawHttp c = new RawHttp(port)) {
+            assertEquals("bye", c.send("GET /1 HTTP/1.1\r\nHost: h\r\n\r\n").read(false).text());
+            assertEquals("bye", c.send("GET /2 HTTP/1.1\r\nHost: h\r\n\r\n").read(false).text());
+        }
+    }
+
+    @Test
     void countsRequestsAndBytes() throws Exception {
         TestBackend b = backend((req, in, out) -> {
             TestBackend.respond(out, 200, "0123456789");
