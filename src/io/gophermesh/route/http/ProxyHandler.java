@@ -49,8 +49,10 @@ final class ProxyHandler implements Handler {
         } finally {
             ctx.metrics().end(System.nanoTime() - started, failed);
         }
-        if (res.isSent() && req.content().consumed()
-                && req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+        // contains() first: a token search builds a stream even when the header is absent
+        ServerRequestHeaders h = req.headers();
+        if (h.contains(HeaderNames.CONNECTION) && h.containsToken(HeaderValues.CONNECTION_CLOSE)
+                && res.isSent() && req.content().consumed()) {
             // the web server answers "Connection: close" but would wait for the client's next request;
             // the client asked us to close after this answer, so do it (a client reading to the end of
             // the stream would otherwise wait for its own timeout)
