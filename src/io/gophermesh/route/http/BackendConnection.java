@@ -116,7 +116,7 @@ final class BackendConnection implements AutoCloseable {
     }
 
     /** {@return whether nothing known without a socket call rules the connection out} */
-    boolean looksOpen() {
+    private boolean looksOpen() {
         return !broken && pos == lim && channel.isOpen();
     }
 
