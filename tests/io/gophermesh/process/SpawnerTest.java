@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import io.gophermesh.testing.Await;
 import io.gophermesh.testing.Workers;
 
-/** The spawner ties children to the mesh's life; the tree stop treats zombies as gone. */
+/** The spawner ties children to the mesh's life through its watchdog; the tree stop treats zombies as gone. */
 @Timeout(60)
 class SpawnerTest {
     private final Fixture fixture = new Fixture();
@@ -39,54 +39,106 @@ class SpawnerTest {
 
     @Test
     void childrenStartedAtOnceFromManyThreadsAllDieWhenTheMeshIsKilled() throws Exception {
-        // twelve starts at once over four forking threads: each child's parent-death signal is tied
-        // to whichever thread forked it, and none of those threads may end before the mesh does
+        // twelve starts at once over four forking threads: every one must be on the watchdog's list
+        // by the time its start returns
         childrenDieWithTheMesh(12);
     }
 
-    private static void childrenDieWithTheMesh(int count) throws Exception {
-        assumeTrue(Spawner.diesWithMesh(), "needs setpriv (util-linux) on Linux");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classpath = location(Spawner.class) + File.pathSeparator + location(PdeathsigHelper.class);
-        String script = Workers.dir().resolve("process").resolve("never_binds.py").toString();
-        Process mesh = new ProcessBuilder(java, "-XX:ActiveProcessorCount=4", "-cp", classpath,
-                PdeathsigHelper.class.getName(), Integer.toString(count), Fixture.PYTHON, "-u", script)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        List<Long> children = new ArrayList<>();
-        try (BufferedReader out = mesh.inputReader()) {
-            for (int i = 0; i < count; i++) {
-                String line = out.readLine();
-                assertNotNull(line, "the helper printed " + i + " of " + count + " pids");
-                children.add(Long.parseLong(line.trim()));
-            }
-            for (long pid : children) {
-                assertTrue(Fixture.running(pid), "child " + pid + " runs");
-            }
-            // setpriv asks for the signal just before it becomes the program; a mesh killed before
-            // that moment (a few milliseconds after the start returns) cannot be covered
-            Await.until(Duration.ofSeconds(10), "every child to be past setpriv",
-                    () -> children.stream().allMatch(SpawnerTest::pastSetpriv));
+    @Test
+    void aKilledWatchdogIsReplacedAndTheNewOneKnowsEveryChild() throws Exception {
+        assumeTrue(Spawner.diesWithMesh(), "needs /bin/sh");
+        try (KilledMesh mesh = new KilledMesh(1)) {
+            long first = mesh.children.getFirst();
+            long watchdog = mesh.watchdog();
+            ProcessHandle.of(watchdog).ifPresent(ProcessHandle::destroyForcibly);
+            Await.until(Duration.ofSeconds(5), "the watchdog to die", () -> !Fixture.running(watchdog));
 
-            mesh.destroyForcibly();
-            mesh.waitFor();
+            long second = mesh.startOne();
+            long replacement = mesh.lastWatchdog;
+            assertTrue(replacement > 0 && replacement != watchdog, "a new watchdog: " + replacement);
+            assertTrue(Fixture.running(first) && Fixture.running(second), "both children run");
 
-            Await.until(Duration.ofSeconds(5), "all " + count + " children to die with their parent",
-                    () -> children.stream().noneMatch(Fixture::running));
-        } finally {
-            ProcessTree.kill(mesh.toHandle());
-            for (long pid : children) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            mesh.kill();
+            Await.until(Duration.ofSeconds(5), "both children to die with the mesh",
+                    () -> !Fixture.running(first) && !Fixture.running(second));
+            Await.until(Duration.ofSeconds(5), "the new watchdog to exit", () -> !Fixture.running(replacement));
         }
     }
 
-    private static boolean pastSetpriv(long pid) {
-        try {
-            String exe = java.nio.file.Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).toString();
-            return !exe.endsWith("/setpriv") && !exe.endsWith("/jspawnhelper");
-        } catch (IOException e) {
-            return false;
+    private static void childrenDieWithTheMesh(int count) throws Exception {
+        assumeTrue(Spawner.diesWithMesh(), "needs /bin/sh");
+        try (KilledMesh mesh = new KilledMesh(count)) {
+            for (long pid : mesh.children) {
+                assertTrue(Fixture.running(pid), "child " + pid + " runs");
+            }
+            long watchdog = mesh.watchdog();
+            assertTrue(Fixture.running(watchdog), "the watchdog runs");
+
+            mesh.kill();
+
+            Await.until(Duration.ofSeconds(5), "all " + count + " children to die with their parent",
+                    () -> mesh.children.stream().noneMatch(Fixture::running));
+            Await.until(Duration.ofSeconds(5), "the watchdog to exit", () -> !Fixture.running(watchdog));
+        }
+    }
+
+    /** A JVM that starts children through the spawner and is then SIGKILLed. */
+    private static final class KilledMesh implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader out;
+        private final List<Long> children = new ArrayList<>();
+        private long lastWatchdog = -1;
+
+        KilledMesh(int count) throws Exception {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String classpath = location(Spawner.class) + File.pathSeparator + location(KilledMeshHelper.class);
+            String script = Workers.dir().resolve("process").resolve("never_binds.py").toString();
+            process = new ProcessBuilder(java, "-XX:ActiveProcessorCount=4", "-cp", classpath,
+                    KilledMeshHelper.class.getName(), Integer.toString(count), Fixture.PYTHON, "-u", script)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            out = process.inputReader();
+            for (int i = 0; i < count; i++) {
+                children.add(Long.parseLong(line("pid " + (i + 1) + " of " + count)));
+            }
+        }
+
+        long startOne() throws IOException {
+            process.getOutputStream().write('\n');
+            process.getOutputStream().flush();
+            long pid = Long.parseLong(line("a further child's pid"));
+            children.add(pid);
+            lastWatchdog = Long.parseLong(line("the watchdog's pid"));
+            return pid;
+        }
+
+        /** {@return the pid of the helper's watchdog shell} */
+        long watchdog() {
+            return process.toHandle().children()
+                    .filter(p -> p.info().commandLine().orElse("").contains(Watchdog.NAME))
+                    .mapToLong(ProcessHandle::pid)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no watchdog among the helper's children"));
+        }
+
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+
+        private String line(String what) throws IOException {
+            String line = out.readLine();
+            assertNotNull(line, "the helper printed " + what);
+            return line.trim();
+        }
+
+        @Override
+        public void close() throws IOException {
+            ProcessTree.kill(process.toHandle());
+            for (long pid : children) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            out.close();
         }
     }
 
