@@ -1,6 +1,7 @@
 package io.gophermesh.process;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -16,14 +17,16 @@ import static java.lang.System.Logger.Level.WARNING;
  * Starts child processes so that they die with the mesh, even when the mesh is killed with SIGKILL:
  * each child is put on the list of the mesh's {@link Watchdog} before {@link #start} returns.
  *
- * <p>Starts run on long-lived platform threads, one per processor so that children of concurrent
- * connections start in parallel; each is created on first need. The JDK's fork and exec is a
- * native call that would hold a virtual thread's carrier for milliseconds.
+ * <p>Where it can, a child with piped streams is started by {@link PosixSpawn}, without the JDK's
+ * helper exec; anything else by {@link ProcessBuilder#start()}. Starts run on long-lived platform
+ * threads, one per processor so that children of concurrent connections start in parallel; each is
+ * created on first need. A start is a native call that would hold a virtual thread's carrier.
  */
 public final class Spawner {
     private static final System.Logger LOG = System.getLogger(Spawner.class.getName());
     private static final boolean WATCHED = Watchdog.available();
     private static final Watchdog WATCHDOG = new Watchdog();
+    private static final Optional<PosixSpawn> POSIX_SPAWN = PosixSpawn.load();
     private static final ExecutorService FORKERS = forkers(Runtime.getRuntime().availableProcessors());
 
     private Spawner() {
@@ -38,7 +41,7 @@ public final class Spawner {
      */
     public static Process start(ProcessBuilder builder) throws IOException {
         String program = builder.command().getFirst();
-        Future<Process> started = FORKERS.submit(() -> watched(builder.start()));
+        Future<Process> started = FORKERS.submit(() -> watched(launch(builder)));
         try {
             return started.get();
         } catch (ExecutionException e) {
@@ -54,6 +57,18 @@ public final class Spawner {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while starting " + program, e);
         }
+    }
+
+    private static Process launch(ProcessBuilder builder) throws IOException {
+        if (POSIX_SPAWN.isPresent() && PosixSpawn.handles(builder)) {
+            return POSIX_SPAWN.get().start(builder);
+        }
+        return builder.start();
+    }
+
+    /** {@return whether children with piped streams start without the JDK's helper exec} */
+    static boolean spawnsDirectly() {
+        return POSIX_SPAWN.isPresent();
     }
 
     private static Process watched(Process child) {

@@ -93,7 +93,8 @@ class SpawnerTest {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String classpath = location(Spawner.class) + File.pathSeparator + location(KilledMeshHelper.class);
             String script = Workers.dir().resolve("process").resolve("never_binds.py").toString();
-            process = new ProcessBuilder(java, "-XX:ActiveProcessorCount=4", "-cp", classpath,
+            process = new ProcessBuilder(java, "-XX:ActiveProcessorCount=4", "--enable-native-access=ALL-UNNAMED",
+                    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", classpath,
                     KilledMeshHelper.class.getName(), Integer.toString(count), Fixture.PYTHON, "-u", script)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();

@@ -1,0 +1,282 @@
+package io.gophermesh.process;
+
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * Starts a program with glibc's {@code posix_spawnp} through the FFM API, the child's three standard
+ * streams connected to pipes. The JDK starts every child through its {@code jspawnhelper}, an extra
+ * exec that costs about 3 ms per child on a slow-forking machine; a stdio route starts one child per
+ * connection, so that exec is most of what the mesh adds.
+ *
+ * <p>The child gets what the JDK would give it: the builder's command, environment and working
+ * directory, the default disposition for every signal, an empty signal mask, and no descriptor but
+ * its standard streams ({@code posix_spawn_file_actions_addclosefrom_np}, glibc 2.34). Its pipes
+ * are read and written as the JDK's are (see {@link PipeBlocking}). Only Linux with such a glibc,
+ * and a JVM that allows native access and exports the JDK's blocking bracket to the mesh, use this
+ * path; {@link #load()} is empty elsewhere and {@link Spawner} then uses
+ * {@link ProcessBuilder#start()}.
+ */
+final class PosixSpawn {
+    private static final int O_CLOEXEC = 0x80000;
+    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    // opaque glibc structures, allocated larger than they are (80, 336 and 128 bytes on x86-64)
+    private static final long FILE_ACTIONS_SIZE = 256;
+    private static final long ATTR_SIZE = 512;
+    private static final long SIGSET_SIZE = 256;
+
+    private final PipeBlocking blocking;
+    private final MethodHandle spawnp;
+    private final MethodHandle actionsInit;
+    private final MethodHandle actionsDestroy;
+    private final MethodHandle addDup2;
+    private final MethodHandle addChdir;
+    private final MethodHandle addCloseFrom;
+    private final MethodHandle attrInit;
+    private final MethodHandle attrDestroy;
+    private final MethodHandle attrSetFlags;
+    private final MethodHandle attrSetSigMask;
+    private final MethodHandle attrSetSigDefault;
+    private final MethodHandle sigEmptySet;
+    private final MethodHandle sigFillSet;
+    private final MethodHandle pipe2;
+    private final MethodHandle close;
+    private final MethodHandle waitpid;
+    private final MethodHandle strerror;
+
+    private PosixSpawn(Linker linker, SymbolLookup libc, PipeBlocking blocking) {
+        this.blocking = blocking;
+        spawnp = handle(linker, libc, "posix_spawnp", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        actionsInit = handle(linker, libc, "posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
+        actionsDestroy = handle(linker, libc, "posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
+        addDup2 = handle(linker, libc, "posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+        addChdir = handle(linker, libc, "posix_spawn_file_actions_addchdir_np", JAVA_INT, ADDRESS, ADDRESS);
+        addCloseFrom = handle(linker, libc, "posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS, JAVA_INT);
+        attrInit = handle(linker, libc, "posix_spawnattr_init", JAVA_INT, ADDRESS);
+        attrDestroy = handle(linker, libc, "posix_spawnattr_destroy", JAVA_INT, ADDRESS);
+        attrSetFlags = handle(linker, libc, "posix_spawnattr_setflags", JAVA_INT, ADDRESS, JAVA_SHORT);
+        attrSetSigMask = handle(linker, libc, "posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
+        attrSetSigDefault = handle(linker, libc, "posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS, ADDRESS);
+        sigEmptySet = handle(linker, libc, "sigemptyset", JAVA_INT, ADDRESS);
+        sigFillSet = handle(linker, libc, "sigfillset", JAVA_INT, ADDRESS);
+        pipe2 = handle(linker, libc, "pipe2", JAVA_INT, ADDRESS, JAVA_INT);
+        close = handle(linker, libc, "close", JAVA_INT, JAVA_INT);
+        waitpid = handle(linker, libc, "waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+        strerror = handle(linker, libc, "strerror", ADDRESS, JAVA_INT);
+    }
+
+    /** {@return the spawner, when this platform and JVM allow it} */
+    static Optional<PosixSpawn> load() {
+        Optional<PipeBlocking> blocking = PipeBlocking.load();
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
+                || !PosixSpawn.class.getModule().isNativeAccessEnabled()
+                || !new File("/proc/self/fd").isDirectory()
+                || blocking.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Linker linker = Linker.nativeLinker();
+            return Optional.of(new PosixSpawn(linker, linker.defaultLookup(), blocking.get()));
+        } catch (RuntimeException e) {
+            // a libc without one of the functions (musl, glibc before 2.34): the JDK's way then
+            return Optional.empty();
+        }
+    }
+
+    /** {@return whether {@code builder} asks for nothing but pipes, the only streams this path makes} */
+    static boolean handles(ProcessBuilder builder) {
+        return builder.redirectInput() == ProcessBuilder.Redirect.PIPE
+                && builder.redirectOutput() == ProcessBuilder.Redirect.PIPE
+                && builder.redirectError() == ProcessBuilder.Redirect.PIPE
+                && !builder.redirectErrorStream();
+    }
+
+    /**
+     * Starts {@code builder}'s command; see {@link #handles}.
+     *
+     * @throws IOException with the JDK's wording when the program cannot be started
+     */
+    Process start(ProcessBuilder builder) throws IOException {
+        List<String> command = builder.command();
+        if (command.isEmpty()) {
+            throw new IndexOutOfBoundsException("empty command");
+        }
+        for (String arg : command) {
+            if (arg.indexOf('\u0000') >= 0) {
+                throw new IOException("invalid null character in command");
+            }
+        }
+        File dir = builder.directory();
+        int[] fds = {-1, -1, -1, -1, -1, -1};
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pair = arena.allocate(JAVA_INT, 2);
+            for (int i = 0; i < 3; i++) {
+                check((int) pipe2.invokeExact(pair, O_CLOEXEC), "pipe2");
+                fds[2 * i] = pair.getAtIndex(JAVA_INT, 0);
+                fds[2 * i + 1] = pair.getAtIndex(JAVA_INT, 1);
+            }
+            // the parent's ends as Java streams, opened while both ends of each pipe are still open:
+            // opening a pipe's write end through /proc blocks while it has no reader
+            FileOutputStream stdin = new FileOutputStream(procFd(fds[1]));
+            FileInputStream stdout;
+            FileInputStream stderr;
+            try {
+                stdout = new FileInputStream(procFd(fds[2]));
+                try {
+                    stderr = new FileInputStream(procFd(fds[4]));
+                } catch (IOException e) {
+                    stdout.close();
+                    throw e;
+                }
+            } catch (IOException e) {
+                stdin.close();
+                throw e;
+            }
+            int pid;
+            try {
+                pid = spawn(arena, command, builder.environment(), dir, fds[0], fds[3], fds[5]);
+            } catch (IOException | RuntimeException e) {
+                stdin.close();
+                stdout.close();
+                stderr.close();
+                throw e;
+            }
+            return new SpawnedProcess(pid, blocking.output(stdin), blocking.input(stdout), blocking.input(stderr),
+                    this);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("cannot start " + command.getFirst() + ": " + t, t);
+        } finally {
+            for (int fd : fds) {
+                if (fd >= 0) {
+                    closeQuietly(fd);
+                }
+            }
+        }
+    }
+
+    private int spawn(Arena arena, List<String> command, Map<String, String> env, File dir,
+                      int stdin, int stdout, int stderr) throws Throwable {
+        MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
+        MemorySegment attr = arena.allocate(ATTR_SIZE, 16);
+        check((int) actionsInit.invokeExact(actions), "posix_spawn_file_actions_init");
+        try {
+            check((int) attrInit.invokeExact(attr), "posix_spawnattr_init");
+            try {
+                check((int) addDup2.invokeExact(actions, stdin, 0), "adddup2");
+                check((int) addDup2.invokeExact(actions, stdout, 1), "adddup2");
+                check((int) addDup2.invokeExact(actions, stderr, 2), "adddup2");
+                if (dir != null) {
+                    check((int) addChdir.invokeExact(actions, arena.allocateFrom(dir.getPath())), "addchdir");
+                }
+                check((int) addCloseFrom.invokeExact(actions, 3), "addclosefrom");
+                MemorySegment none = arena.allocate(SIGSET_SIZE, 16);
+                MemorySegment all = arena.allocate(SIGSET_SIZE, 16);
+                check((int) sigEmptySet.invokeExact(none), "sigemptyset");
+                check((int) sigFillSet.invokeExact(all), "sigfillset");
+                check((int) attrSetSigMask.invokeExact(attr, none), "setsigmask");
+                check((int) attrSetSigDefault.invokeExact(attr, all), "setsigdefault");
+                check((int) attrSetFlags.invokeExact(attr, (short) (POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK)),
+                        "setflags");
+
+                MemorySegment argv = strings(arena, command);
+                MemorySegment envp = strings(arena, env.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).toList());
+                MemorySegment pid = arena.allocate(JAVA_INT);
+                int error = (int) spawnp.invokeExact(pid, arena.allocateFrom(command.getFirst()), actions, attr,
+                        argv, envp);
+                if (error != 0) {
+                    throw new IOException("Cannot run program \"" + command.getFirst() + "\""
+                            + (dir == null ? "" : " (in directory \"" + dir + "\")")
+                            + ": error=" + error + ", " + describe(error));
+                }
+                return pid.get(JAVA_INT, 0);
+            } finally {
+                int ignored = (int) attrDestroy.invokeExact(attr);
+            }
+        } finally {
+            int ignored = (int) actionsDestroy.invokeExact(actions);
+        }
+    }
+
+    /**
+     * Waits for {@code pid}, which must have exited, and frees it.
+     *
+     * @return its exit code, or 128 plus the signal that ended it, as the JDK reports it
+     */
+    int reap(int pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment status = arena.allocate(JAVA_INT);
+            int r = (int) waitpid.invokeExact(pid, status, 0);
+            if (r != pid) {
+                return -1;
+            }
+            int s = status.get(JAVA_INT, 0);
+            int signal = s & 0x7f;
+            return signal == 0 ? (s >> 8) & 0xff : 0x80 + signal;
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
+    private String describe(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) strerror.invokeExact(errno);
+            return text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    private void closeQuietly(int fd) {
+        try {
+            int ignored = (int) close.invokeExact(fd);
+        } catch (Throwable t) {
+            // nothing more to do with a descriptor that will not close
+        }
+    }
+
+    private static File procFd(int fd) {
+        return new File("/proc/self/fd/" + fd);
+    }
+
+    private static MemorySegment strings(Arena arena, List<String> values) {
+        MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
+        for (int i = 0; i < values.size(); i++) {
+            array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
+        }
+        array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
+        return array;
+    }
+
+    private static void check(int result, String what) throws IOException {
+        if (result != 0) {
+            throw new IOException(what + " failed (" + result + ")");
+        }
+    }
+
+    private static MethodHandle handle(Linker linker, SymbolLookup libc, String name,
+                                       java.lang.foreign.MemoryLayout result,
+                                       java.lang.foreign.MemoryLayout... args) {
+        MemorySegment symbol = libc.find(name).orElseThrow(() -> new IllegalStateException("no " + name + " in libc"));
+        return linker.downcallHandle(symbol, FunctionDescriptor.of(result, args));
+    }
+}

@@ -1,0 +1,157 @@
+package io.gophermesh.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.gophermesh.testing.Await;
+
+/** Children started through posix_spawn behave as the JDK's own do. */
+@Timeout(30)
+class PosixSpawnTest {
+    private static PosixSpawn spawn;
+
+    @BeforeAll
+    static void load() {
+        spawn = PosixSpawn.load().orElse(null);
+        assumeTrue(spawn != null, "needs Linux with glibc >= 2.34 and native access");
+    }
+
+    @Test
+    void theMeshUsesThisPathForPipedChildren() {
+        assertTrue(Spawner.spawnsDirectly());
+        assertTrue(PosixSpawn.handles(new ProcessBuilder("x")));
+        assertFalse(PosixSpawn.handles(new ProcessBuilder("x").redirectError(ProcessBuilder.Redirect.DISCARD)));
+        assertFalse(PosixSpawn.handles(new ProcessBuilder("x").redirectErrorStream(true)));
+    }
+
+    @Test
+    void pipesEnvironmentDirectoryAndExitCode(@TempDir Path dir) throws Exception {
+        ProcessBuilder b = new ProcessBuilder("sh", "-c", "read line; echo \"$line $GM_VALUE $(pwd)\"; echo oops >&2; exit 3")
+                .directory(dir.toFile());
+        b.environment().put("GM_VALUE", "from-env");
+        Process p = spawn.start(b);
+        try (OutputStream in = p.getOutputStream()) {
+            in.write("hello\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(3, p.waitFor());
+        assertEquals("hello from-env " + dir.toRealPath() + "\n", out);
+        assertEquals("oops\n", err);
+        assertFalse(p.isAlive());
+        assertEquals(3, p.exitValue());
+        assertEquals(p, p.onExit().get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void theChildHasOnlyItsStandardStreamsAndTheSignalsAJdkChildHas() throws Exception {
+        // the test JVM holds many descriptors (jars, sockets, this test's pipes): none may leak
+        String script = "ls /proc/$$/fd; grep -E '^Sig(Blk|Ign):' /proc/$$/status";
+        Process p = spawn.start(new ProcessBuilder("sh", "-c", script));
+        List<String> lines = lines(p);
+        assertEquals(0, p.waitFor());
+        assertEquals(List.of("0", "1", "2"), lines.subList(0, 3), "descriptors, then signal masks: " + lines);
+
+        Process jdk = new ProcessBuilder("sh", "-c", script).start();
+        List<String> jdkLines = lines(jdk);
+        assertEquals(0, jdk.waitFor());
+        assertEquals(jdkLines.subList(jdkLines.size() - 2, jdkLines.size()), lines.subList(3, lines.size()),
+                "blocked and ignored signals");
+        assertTrue(lines.get(3).matches("SigBlk:\\s+0+"), lines.get(3));
+    }
+
+    private static List<String> lines(Process p) throws IOException {
+        return Arrays.asList(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().split("\n"));
+    }
+
+    @Test
+    void virtualThreadsWaitingOnSilentChildrenLeaveTheOthersRunning() throws Exception {
+        // more silent children than the scheduler has carriers, each read by a virtual thread
+        int count = Runtime.getRuntime().availableProcessors() * 2 + 2;
+        List<Process> children = new java.util.ArrayList<>();
+        List<Thread> readers = new java.util.ArrayList<>();
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(count);
+        try {
+            for (int i = 0; i < count; i++) {
+                Process p = spawn.start(new ProcessBuilder("sleep", "30"));
+                children.add(p);
+                readers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        // nothing parks between this count and the read
+                        reading.countDown();
+                        p.getInputStream().read();
+                    } catch (IOException e) {
+                        // the child is killed below
+                    }
+                }));
+            }
+            assertTrue(reading.await(5, TimeUnit.SECONDS), "every reader reached its read");
+            java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+            Thread.ofVirtual().start(ran::countDown);
+            assertTrue(ran.await(5, TimeUnit.SECONDS), "another virtual thread got a carrier");
+        } finally {
+            children.forEach(Process::destroyForcibly);
+        }
+        for (Thread t : readers) {
+            assertTrue(t.join(Duration.ofSeconds(5)), "a reader saw its child's end");
+        }
+    }
+
+    @Test
+    void aChildEndedBySignalReportsTheJdksCode() throws Exception {
+        Process killed = spawn.start(new ProcessBuilder("sh", "-c", "kill -KILL $$"));
+        assertEquals(128 + 9, killed.waitFor());
+
+        Process stopped = spawn.start(new ProcessBuilder("sleep", "30"));
+        assertTrue(stopped.isAlive());
+        assertFalse(stopped.waitFor(50, TimeUnit.MILLISECONDS));
+        assertThrows(IllegalThreadStateException.class, stopped::exitValue);
+        stopped.destroy();
+        assertTrue(stopped.waitFor(5, TimeUnit.SECONDS));
+        assertEquals(128 + 15, stopped.exitValue());
+    }
+
+    @Test
+    void anExitedChildIsReaped() throws Exception {
+        Process p = spawn.start(new ProcessBuilder("true"));
+        long pid = p.pid();
+        assertEquals(0, p.waitFor());
+        Await.until(Duration.ofSeconds(5), "pid " + pid + " to be reaped, not left a zombie",
+                () -> !Files.exists(Path.of("/proc", Long.toString(pid))) || !ProcState.zombie(pid));
+        assertFalse(ProcState.zombie(pid));
+    }
+
+    @Test
+    void startFailuresNameTheProgramAndTheDirectory(@TempDir Path dir) {
+        IOException missing = assertThrows(IOException.class,
+                () -> spawn.start(new ProcessBuilder("no-such-program-gm", "x")));
+        assertTrue(missing.getMessage().contains("\"no-such-program-gm\"")
+                && missing.getMessage().contains("No such file or directory"), missing.getMessage());
+
+        Path gone = dir.resolve("gone");
+        IOException noDir = assertThrows(IOException.class,
+                () -> spawn.start(new ProcessBuilder("true").directory(gone.toFile())));
+        assertTrue(noDir.getMessage().contains(gone.toString()), noDir.getMessage());
+
+        IOException nul = assertThrows(IOException.class, () -> spawn.start(new ProcessBuilder("true", "a\u0000b")));
+        assertTrue(nul.getMessage().contains("null character"), nul.getMessage());
+    }
+}
