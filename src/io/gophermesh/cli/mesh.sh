@@ -93,4 +93,6 @@ elif [ -f "$aot" ]; then
     # a cache from another JDK or another jar is ignored (start-up is then just slower): silently
     set -- "-XX:AOTCache=$aot" -Xlog:aot*=off -Xlog:cds*=off "$@"
 fi
+# hand memory the JVM has freed back to the system; Linux only (elsewhere the JVM warns it cannot)
+[ -d /proc/self/task ] && set -- -XX:TrimNativeHeapInterval=2000 "$@"
 exec "$home/bin/java" -XX:+UseSerialGC -XX:+UseCompactObjectHeaders -Xss512k -Xms16m -Xmx256m "$@"

@@ -15,6 +15,8 @@ final class JvmOptions {
     /** The launcher's own JVM options; the launcher script holds the same list (a test compares them). */
     static final List<String> TUNED = List.of(
             "-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders", "-Xss512k", "-Xms16m", "-Xmx256m");
+    /** Added on Linux only, as the launcher does: other systems' JVMs warn that they cannot trim. */
+    static final String TRIM = "-XX:TrimNativeHeapInterval=2000";
     /** File name of the launcher script beside mesh.jar. */
     static final String LAUNCHER = "mesh";
     /** File name of the AOT cache beside mesh.jar. */
@@ -30,11 +32,15 @@ final class JvmOptions {
     }
 
     /**
-     * {@return the options to run {@code jar} with: the tuned ones, and the AOT cache beside it when
-     * present; a cache the JVM cannot use is skipped without a message, as the launcher does}
+     * {@return the options to run {@code jar} with: the tuned ones, {@link #TRIM} for a Linux host,
+     * and the AOT cache beside it when present; a cache the JVM cannot use is skipped without a
+     * message, as the launcher does}
      */
-    static List<String> forJar(Path jar) {
+    static List<String> forJar(Path jar, boolean linux) {
         List<String> out = new ArrayList<>(TUNED);
+        if (linux) {
+            out.add(TRIM);
+        }
         Path cache = jar.resolveSibling(CACHE);
         if (Files.isRegularFile(cache)) {
             out.add("-XX:AOTCache=" + cache);

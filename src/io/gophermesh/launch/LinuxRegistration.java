@@ -54,7 +54,7 @@ final class LinuxRegistration {
     static String register(Host host, Path jar, LaunchProtocolOptions options) throws IOException {
         Path wrapper = wrapperPath(host, options);
         Path desktop = desktopPath(host, options);
-        Registrar.write(wrapper, Registrar.wrapperScript(host.javaCommand(), jar).getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
+        Registrar.write(wrapper, Registrar.wrapperScript(host.javaCommand(), jar, true).getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
         Registrar.write(desktop, desktopEntry(wrapper, options).getBytes(StandardCharsets.UTF_8), "rw-r--r--");
         Path xdgMime = host.which("xdg-mime").orElseThrow(() -> new IOException(
                 "xdg-mime not found on PATH; desktop entry " + desktop + " written but not made the handler"));

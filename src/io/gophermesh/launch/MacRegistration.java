@@ -49,7 +49,7 @@ final class MacRegistration {
     /** {@return what was done, for the log line} */
     static String register(Host host, Path jar, LaunchProtocolOptions options) throws IOException {
         Path wrapper = wrapperPath(host, options);
-        Registrar.write(wrapper, Registrar.wrapperScript(host.javaCommand(), jar).getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
+        Registrar.write(wrapper, Registrar.wrapperScript(host.javaCommand(), jar, false).getBytes(StandardCharsets.UTF_8), "rwxr-xr-x");
         CommandRunner.Result read = host.runner().run(readCommand(host), Registrar.COMMAND_TIMEOUT);
         // "defaults read" fails when the list does not exist yet: then there is no handler either.
         boolean exists = read.exitCode() == 0 && handlerExists(read.output(), options.scheme());

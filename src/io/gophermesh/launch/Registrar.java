@@ -57,14 +57,14 @@ final class Registrar {
      * jar when there is one (which picks the JDK, the JVM options and the AOT cache), otherwise
      * {@code java} with those options.
      */
-    static String wrapperScript(String java, Path jar) {
+    static String wrapperScript(String java, Path jar, boolean linux) {
         StringBuilder command = new StringBuilder("exec ");
         java.util.Optional<Path> launcher = JvmOptions.launcher(jar);
         if (launcher.isPresent()) {
             command.append(Quoting.shell(launcher.get().toString()));
         } else {
             command.append(Quoting.shell(java));
-            for (String option : JvmOptions.forJar(jar)) {
+            for (String option : JvmOptions.forJar(jar, linux)) {
                 command.append(' ').append(Quoting.shell(option));
             }
             command.append(" -jar ").append(Quoting.shell(jar.toString()));

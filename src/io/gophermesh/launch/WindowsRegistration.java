@@ -27,7 +27,7 @@ final class WindowsRegistration {
             }
         }
         StringBuilder options = new StringBuilder();
-        for (String option : JvmOptions.forJar(Path.of(jar))) {
+        for (String option : JvmOptions.forJar(Path.of(jar), false)) {
             options.append(option.indexOf(' ') >= 0 ? " \"" + option + "\"" : " " + option);
         }
         return "\"" + java + "\"" + options + " -jar \"" + jar + "\" --protocol-url -- \"%1\"";

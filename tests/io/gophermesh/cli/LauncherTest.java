@@ -142,6 +142,10 @@ class LauncherTest {
         assertEquals(List.of("-Xmx1g", "-Dx=*"), args.subList(jar - 2, jar), "user options last, unexpanded");
         assertTrue(args.indexOf("-XX:AOTCache=" + dir.resolve("mesh.aot")) >= 0, args.toString());
         assertTrue(args.indexOf("-Xmx256m") < args.indexOf("-Xmx1g"), "the user's heap wins");
+        if (Files.isDirectory(Path.of("/proc/self/task"))) {
+            int trim = args.indexOf("-XX:TrimNativeHeapInterval=2000");
+            assertTrue(trim >= 0 && trim < args.indexOf("-Xmx1g"), "Linux trims, and the user can override: " + args);
+        }
         assertEquals("--no-console", args.getLast());
     }
 

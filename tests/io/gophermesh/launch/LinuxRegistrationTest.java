@@ -122,6 +122,7 @@ class LinuxRegistrationTest {
         String recorded = Files.readString(tmp.resolve("java.args"));
         List<String> args = Arrays.asList(recorded.substring(0, recorded.length() - 1).split("\0", -1));
         List<String> expected = new ArrayList<>(JvmOptions.TUNED);
+        expected.add(JvmOptions.TRIM);
         expected.addAll(List.of("-jar", jar.toString(), "--protocol-url", "--", HOSTILE_URL));
         assertEquals(expected, args);
         assertFalse(Files.exists(tmp.resolve("pwned")));
@@ -143,6 +144,7 @@ class LinuxRegistrationTest {
         String recorded = Files.readString(tmp.resolve("java.args"));
         List<String> args = Arrays.asList(recorded.substring(0, recorded.length() - 1).split("\0", -1));
         List<String> expected = new ArrayList<>(JvmOptions.TUNED);
+        expected.add(JvmOptions.TRIM);
         expected.addAll(List.of("-XX:AOTCache=" + cache, "-Xlog:aot*=off", "-Xlog:cds*=off",
                 "-jar", jar.toString(), "--protocol-url", "--", HOSTILE_URL));
         assertEquals(expected, args);

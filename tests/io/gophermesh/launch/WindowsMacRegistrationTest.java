@@ -109,7 +109,7 @@ class WindowsMacRegistrationTest {
                 List.of("/usr/bin/defaults", "write", domain, "LSHandlers", "-array-add",
                         "{LSHandlerURLScheme=gophermesh;LSHandlerRoleAll=com.gophermesh.cli;}")), recorder.commands);
         Path wrapper = home.resolve("Library/Application Support/GopherMesh/gophermesh-open-url.command");
-        assertEquals(Registrar.wrapperScript("/Library/Java/bin/java", jar), Files.readString(wrapper));
+        assertEquals(Registrar.wrapperScript("/Library/Java/bin/java", jar, false), Files.readString(wrapper));
         assertTrue(Files.isExecutable(wrapper));
 
         recorder.commands.clear();
