@@ -111,9 +111,10 @@ final class PosixSpawn {
     /**
      * Starts {@code builder}'s command; see {@link #handles}.
      *
+     * @param watchdog the list to put the child on until it has exited, {@code null} for none
      * @throws IOException with the JDK's wording when the program cannot be started
      */
-    Process start(ProcessBuilder builder) throws IOException {
+    Process start(ProcessBuilder builder, Watchdog watchdog) throws IOException {
         List<String> command = builder.command();
         if (command.isEmpty()) {
             throw new IndexOutOfBoundsException("empty command");
@@ -159,7 +160,7 @@ final class PosixSpawn {
                 throw e;
             }
             return new SpawnedProcess(pid, blocking.output(stdin), blocking.input(stdout), blocking.input(stderr),
-                    this);
+                    this, watchdog);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -2,12 +2,15 @@ package io.gophermesh.process;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+
+import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * A child started by {@link PosixSpawn}, with the behaviour of the JDK's own {@link Process}: buffered
@@ -18,6 +21,7 @@ import java.util.concurrent.TimeoutException;
  * which does not reap a process it did not start); the child is then reaped here, on that thread.
  */
 final class SpawnedProcess extends Process {
+    private static final System.Logger LOG = System.getLogger(Spawner.class.getName());
     private final int pid;
     private final ProcessHandle handle;
     private final OutputStream stdin;
@@ -25,14 +29,36 @@ final class SpawnedProcess extends Process {
     private final InputStream stderr;
     private final CompletableFuture<Integer> exitCode;
 
-    SpawnedProcess(int pid, OutputStream stdin, InputStream stdout, InputStream stderr, PosixSpawn spawner) {
+    /**
+     * @param watchdog the list to put the child on until it has exited, {@code null} for none
+     */
+    SpawnedProcess(int pid, OutputStream stdin, InputStream stdout, InputStream stderr, PosixSpawn spawner,
+                   Watchdog watchdog) {
         this.pid = pid;
         // our own child cannot be gone before it is reaped, and only we reap it
         this.handle = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
         this.stdin = new BufferedOutputStream(stdin);
         this.stdout = new BufferedInputStream(stdout);
         this.stderr = new BufferedInputStream(stderr);
-        this.exitCode = handle.onExit().thenApply(h -> spawner.reap(pid));
+        boolean watched = watchdog != null && watch(watchdog);
+        this.exitCode = handle.onExit().thenApply(h -> {
+            if (watched) {
+                // the pid stays ours until the reap below: no other process can have it yet
+                watchdog.remove(pid);
+            }
+            return spawner.reap(pid);
+        });
+    }
+
+    private boolean watch(Watchdog watchdog) {
+        try {
+            watchdog.add(pid);
+            return true;
+        } catch (IOException e) {
+            LOG.log(WARNING, "pid " + pid + " (" + handle.info().command().orElse("?")
+                    + ") will not be stopped if the mesh is killed: " + e.getMessage());
+            return false;
+        }
     }
 
     @Override

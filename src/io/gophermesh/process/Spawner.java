@@ -41,7 +41,7 @@ public final class Spawner {
      */
     public static Process start(ProcessBuilder builder) throws IOException {
         String program = builder.command().getFirst();
-        Future<Process> started = FORKERS.submit(() -> watched(launch(builder)));
+        Future<Process> started = FORKERS.submit(() -> launch(builder));
         try {
             return started.get();
         } catch (ExecutionException e) {
@@ -61,9 +61,9 @@ public final class Spawner {
 
     private static Process launch(ProcessBuilder builder) throws IOException {
         if (POSIX_SPAWN.isPresent() && PosixSpawn.handles(builder)) {
-            return POSIX_SPAWN.get().start(builder);
+            return POSIX_SPAWN.get().start(builder, WATCHED ? WATCHDOG : null);
         }
-        return builder.start();
+        return watched(builder.start());
     }
 
     /** {@return whether children with piped streams start without the JDK's helper exec} */

@@ -19,8 +19,9 @@ import static java.lang.System.Logger.Level.WARNING;
  *
  * <p>One shell serves every child, so a start costs no extra exec (a parent-death signal needs a
  * helper such as {@code setpriv} in front of each program). A child is put on the list before
- * {@link Spawner#start} returns, and taken off once the JDK has reaped it, so a pid the kernel
- * hands out again is never on the list.
+ * {@link Spawner#start} returns. A {@link SpawnedProcess} is taken off the list after it has exited
+ * and before it is reaped, while the kernel cannot yet give its pid to another process; a child
+ * started by {@link ProcessBuilder} comes off just after the JDK has reaped it.
  */
 final class Watchdog {
     private static final System.Logger LOG = System.getLogger(Watchdog.class.getName());
@@ -59,19 +60,27 @@ final class Watchdog {
      */
     void watch(Process child) throws IOException {
         long pid = child.pid();
-        synchronized (this) {
-            live.add(pid);
-            try {
-                send("+ " + pid + "\n");
-            } catch (IOException e) {
-                live.remove(pid);
-                throw e;
-            }
-        }
-        child.onExit().thenRun(() -> forget(pid));
+        add(pid);
+        child.onExit().thenRun(() -> remove(pid));
     }
 
-    private synchronized void forget(long pid) {
+    /**
+     * Puts {@code pid} on the list.
+     *
+     * @throws IOException when no watchdog can be started or told
+     */
+    synchronized void add(long pid) throws IOException {
+        live.add(pid);
+        try {
+            send("+ " + pid + "\n");
+        } catch (IOException e) {
+            live.remove(pid);
+            throw e;
+        }
+    }
+
+    /** Takes {@code pid} off the list; call it before the pid can be reaped, so before it can be reused. */
+    synchronized void remove(long pid) {
         if (live.remove(pid)) {
             try {
                 send("- " + pid + "\n");
@@ -79,6 +88,11 @@ final class Watchdog {
                 // the next watch() starts a new shell with the current list, which lacks this pid
             }
         }
+    }
+
+    /** {@return whether {@code pid} is on the list} */
+    synchronized boolean watching(long pid) {
+        return live.contains(pid);
     }
 
     /** {@return the shell's pid, or -1 before the first child} */

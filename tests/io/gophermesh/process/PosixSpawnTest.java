@@ -47,7 +47,7 @@ class PosixSpawnTest {
         ProcessBuilder b = new ProcessBuilder("sh", "-c", "read line; echo \"$line $GM_VALUE $(pwd)\"; echo oops >&2; exit 3")
                 .directory(dir.toFile());
         b.environment().put("GM_VALUE", "from-env");
-        Process p = spawn.start(b);
+        Process p = spawn.start(b, null);
         try (OutputStream in = p.getOutputStream()) {
             in.write("hello\n".getBytes(StandardCharsets.UTF_8));
         }
@@ -65,7 +65,7 @@ class PosixSpawnTest {
     void theChildHasOnlyItsStandardStreamsAndTheSignalsAJdkChildHas() throws Exception {
         // the test JVM holds many descriptors (jars, sockets, this test's pipes): none may leak
         String script = "ls /proc/$$/fd; grep -E '^Sig(Blk|Ign):' /proc/$$/status";
-        Process p = spawn.start(new ProcessBuilder("sh", "-c", script));
+        Process p = spawn.start(new ProcessBuilder("sh", "-c", script), null);
         List<String> lines = lines(p);
         assertEquals(0, p.waitFor());
         assertEquals(List.of("0", "1", "2"), lines.subList(0, 3), "descriptors, then signal masks: " + lines);
@@ -91,7 +91,7 @@ class PosixSpawnTest {
         java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(count);
         try {
             for (int i = 0; i < count; i++) {
-                Process p = spawn.start(new ProcessBuilder("sleep", "30"));
+                Process p = spawn.start(new ProcessBuilder("sleep", "30"), null);
                 children.add(p);
                 readers.add(Thread.ofVirtual().start(() -> {
                     try {
@@ -117,10 +117,10 @@ class PosixSpawnTest {
 
     @Test
     void aChildEndedBySignalReportsTheJdksCode() throws Exception {
-        Process killed = spawn.start(new ProcessBuilder("sh", "-c", "kill -KILL $$"));
+        Process killed = spawn.start(new ProcessBuilder("sh", "-c", "kill -KILL $$"), null);
         assertEquals(128 + 9, killed.waitFor());
 
-        Process stopped = spawn.start(new ProcessBuilder("sleep", "30"));
+        Process stopped = spawn.start(new ProcessBuilder("sleep", "30"), null);
         assertTrue(stopped.isAlive());
         assertFalse(stopped.waitFor(50, TimeUnit.MILLISECONDS));
         assertThrows(IllegalThreadStateException.class, stopped::exitValue);
@@ -130,8 +130,19 @@ class PosixSpawnTest {
     }
 
     @Test
+    void aChildLeavesTheWatchdogsListBeforeItIsReaped() throws Exception {
+        Watchdog watchdog = new Watchdog();
+        Process p = spawn.start(new ProcessBuilder("sleep", "30"), watchdog);
+        assertTrue(watchdog.watching(p.pid()), "on the list once started");
+        p.destroy();
+        // the exit code is known only after the reap, and the pid leaves the list before it
+        assertEquals(128 + 15, p.waitFor());
+        assertFalse(watchdog.watching(p.pid()));
+    }
+
+    @Test
     void anExitedChildIsReaped() throws Exception {
-        Process p = spawn.start(new ProcessBuilder("true"));
+        Process p = spawn.start(new ProcessBuilder("true"), null);
         long pid = p.pid();
         assertEquals(0, p.waitFor());
         Await.until(Duration.ofSeconds(5), "pid " + pid + " to be reaped, not left a zombie",
@@ -142,16 +153,16 @@ class PosixSpawnTest {
     @Test
     void startFailuresNameTheProgramAndTheDirectory(@TempDir Path dir) {
         IOException missing = assertThrows(IOException.class,
-                () -> spawn.start(new ProcessBuilder("no-such-program-gm", "x")));
+                () -> spawn.start(new ProcessBuilder("no-such-program-gm", "x"), null));
         assertTrue(missing.getMessage().contains("\"no-such-program-gm\"")
                 && missing.getMessage().contains("No such file or directory"), missing.getMessage());
 
         Path gone = dir.resolve("gone");
         IOException noDir = assertThrows(IOException.class,
-                () -> spawn.start(new ProcessBuilder("true").directory(gone.toFile())));
+                () -> spawn.start(new ProcessBuilder("true").directory(gone.toFile()), null));
         assertTrue(noDir.getMessage().contains(gone.toString()), noDir.getMessage());
 
-        IOException nul = assertThrows(IOException.class, () -> spawn.start(new ProcessBuilder("true", "a\u0000b")));
+        IOException nul = assertThrows(IOException.class, () -> spawn.start(new ProcessBuilder("true", "a\u0000b"), null));
         assertTrue(nul.getMessage().contains("null character"), nul.getMessage());
     }
 }
