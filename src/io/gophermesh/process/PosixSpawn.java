@@ -1,5 +1,6 @@
 package io.gophermesh.process;
 
+import java.io.Closeable;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -7,9 +8,11 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -126,6 +129,8 @@ final class PosixSpawn {
         }
         File dir = builder.directory();
         int[] fds = {-1, -1, -1, -1, -1, -1};
+        List<Closeable> streams = new ArrayList<>(3);
+        boolean started = false;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pair = arena.allocate(JAVA_INT, 2);
             for (int i = 0; i < 3; i++) {
@@ -136,29 +141,13 @@ final class PosixSpawn {
             // the parent's ends as Java streams, opened while both ends of each pipe are still open:
             // opening a pipe's write end through /proc blocks while it has no reader
             FileOutputStream stdin = new FileOutputStream(procFd(fds[1]));
-            FileInputStream stdout;
-            FileInputStream stderr;
-            try {
-                stdout = new FileInputStream(procFd(fds[2]));
-                try {
-                    stderr = new FileInputStream(procFd(fds[4]));
-                } catch (IOException e) {
-                    stdout.close();
-                    throw e;
-                }
-            } catch (IOException e) {
-                stdin.close();
-                throw e;
-            }
-            int pid;
-            try {
-                pid = spawn(arena, command, builder.environment(), dir, fds[0], fds[3], fds[5]);
-            } catch (IOException | RuntimeException e) {
-                stdin.close();
-                stdout.close();
-                stderr.close();
-                throw e;
-            }
+            streams.add(stdin);
+            FileInputStream stdout = new FileInputStream(procFd(fds[2]));
+            streams.add(stdout);
+            FileInputStream stderr = new FileInputStream(procFd(fds[4]));
+            streams.add(stderr);
+            int pid = spawn(arena, command, builder.environment(), dir, fds[0], fds[3], fds[5]);
+            started = true;
             return new SpawnedProcess(pid, blocking.output(stdin), blocking.input(stdout), blocking.input(stderr),
                     this, watchdog);
         } catch (IOException | RuntimeException | Error e) {
@@ -166,6 +155,15 @@ final class PosixSpawn {
         } catch (Throwable t) {
             throw new IOException("cannot start " + command.getFirst() + ": " + t, t);
         } finally {
+            if (!started) {
+                for (Closeable stream : streams) {
+                    try {
+                        stream.close();
+                    } catch (IOException ignored) {
+                        // nothing was started that could use it
+                    }
+                }
+            }
             for (int fd : fds) {
                 if (fd >= 0) {
                     closeQuietly(fd);
@@ -275,8 +273,7 @@ final class PosixSpawn {
     }
 
     private static MethodHandle handle(Linker linker, SymbolLookup libc, String name,
-                                       java.lang.foreign.MemoryLayout result,
-                                       java.lang.foreign.MemoryLayout... args) {
+                                       MemoryLayout result, MemoryLayout... args) {
         MemorySegment symbol = libc.find(name).orElseThrow(() -> new IllegalStateException("no " + name + " in libc"));
         return linker.downcallHandle(symbol, FunctionDescriptor.of(result, args));
     }

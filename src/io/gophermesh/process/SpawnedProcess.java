@@ -2,15 +2,12 @@ package io.gophermesh.process;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * A child started by {@link PosixSpawn}, with the behaviour of the JDK's own {@link Process}: buffered
@@ -21,7 +18,6 @@ import static java.lang.System.Logger.Level.WARNING;
  * which does not reap a process it did not start); the child is then reaped here, on that thread.
  */
 final class SpawnedProcess extends Process {
-    private static final System.Logger LOG = System.getLogger(Spawner.class.getName());
     private final int pid;
     private final ProcessHandle handle;
     private final OutputStream stdin;
@@ -40,7 +36,7 @@ final class SpawnedProcess extends Process {
         this.stdin = new BufferedOutputStream(stdin);
         this.stdout = new BufferedInputStream(stdout);
         this.stderr = new BufferedInputStream(stderr);
-        boolean watched = watchdog != null && watch(watchdog);
+        boolean watched = watchdog != null && watchdog.add(pid, handle);
         this.exitCode = handle.onExit().thenApply(h -> {
             if (watched) {
                 // the pid stays ours until the reap below: no other process can have it yet
@@ -48,17 +44,6 @@ final class SpawnedProcess extends Process {
             }
             return spawner.reap(pid);
         });
-    }
-
-    private boolean watch(Watchdog watchdog) {
-        try {
-            watchdog.add(pid);
-            return true;
-        } catch (IOException e) {
-            LOG.log(WARNING, "pid " + pid + " (" + handle.info().command().orElse("?")
-                    + ") will not be stopped if the mesh is killed: " + e.getMessage());
-            return false;
-        }
     }
 
     @Override

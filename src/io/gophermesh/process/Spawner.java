@@ -11,8 +11,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static java.lang.System.Logger.Level.WARNING;
-
 /**
  * Starts child processes so that they die with the mesh, even when the mesh is killed with SIGKILL:
  * each child is put on the list of the mesh's {@link Watchdog} before {@link #start} returns.
@@ -23,7 +21,6 @@ import static java.lang.System.Logger.Level.WARNING;
  * created on first need. A start is a native call that would hold a virtual thread's carrier.
  */
 public final class Spawner {
-    private static final System.Logger LOG = System.getLogger(Spawner.class.getName());
     private static final boolean WATCHED = Watchdog.available();
     private static final Watchdog WATCHDOG = new Watchdog();
     private static final Optional<PosixSpawn> POSIX_SPAWN = PosixSpawn.load();
@@ -63,24 +60,16 @@ public final class Spawner {
         if (POSIX_SPAWN.isPresent() && PosixSpawn.handles(builder)) {
             return POSIX_SPAWN.get().start(builder, WATCHED ? WATCHDOG : null);
         }
-        return watched(builder.start());
+        Process child = builder.start();
+        if (WATCHED) {
+            WATCHDOG.watch(child);
+        }
+        return child;
     }
 
     /** {@return whether children with piped streams start without the JDK's helper exec} */
     static boolean spawnsDirectly() {
         return POSIX_SPAWN.isPresent();
-    }
-
-    private static Process watched(Process child) {
-        if (WATCHED) {
-            try {
-                WATCHDOG.watch(child);
-            } catch (IOException e) {
-                LOG.log(WARNING, "pid " + child.pid() + " (" + child.info().command().orElse("?")
-                        + ") will not be stopped if the mesh is killed: " + e.getMessage());
-            }
-        }
-        return child;
     }
 
     /**

@@ -56,26 +56,31 @@ final class Watchdog {
      * Puts {@code child} on the list; it comes off by itself once it has exited.
      *
      * @param child a process just started
-     * @throws IOException when no watchdog can be started or told
      */
-    void watch(Process child) throws IOException {
+    void watch(Process child) {
         long pid = child.pid();
-        add(pid);
-        child.onExit().thenRun(() -> remove(pid));
+        if (add(pid, child.toHandle())) {
+            child.onExit().thenRun(() -> remove(pid));
+        }
     }
 
     /**
-     * Puts {@code pid} on the list.
+     * Puts {@code pid} on the list; when no watchdog can be started or told, logs that the child is
+     * not covered.
      *
-     * @throws IOException when no watchdog can be started or told
+     * @param process the child, for the log line
+     * @return whether the pid is on the list
      */
-    synchronized void add(long pid) throws IOException {
+    synchronized boolean add(long pid, ProcessHandle process) {
         live.add(pid);
         try {
             send("+ " + pid + "\n");
+            return true;
         } catch (IOException e) {
             live.remove(pid);
-            throw e;
+            LOG.log(WARNING, "pid " + pid + " (" + process.info().command().orElse("?")
+                    + ") will not be stopped if the mesh is killed: " + e.getMessage());
+            return false;
         }
     }
 
@@ -93,6 +98,19 @@ final class Watchdog {
     /** {@return whether {@code pid} is on the list} */
     synchronized boolean watching(long pid) {
         return live.contains(pid);
+    }
+
+    /**
+     * Ends the shell as the mesh's death would: it kills what is still on the list, then exits.
+     */
+    synchronized void close() {
+        if (toShell != null) {
+            try {
+                toShell.close();
+            } catch (IOException ignored) {
+                // the shell is gone already
+            }
+        }
     }
 
     /** {@return the shell's pid, or -1 before the first child} */

@@ -107,20 +107,23 @@ class LinuxRegistrationTest {
         }
     }
 
-    @Test
-    void wrapperPassesAHostileUrlAsOneArgumentAfterDoubleDash() throws Exception {
-        script(bin.resolve("xdg-mime"), "exit 0\n");
-        assertTrue(new Registrar(host(Map.of("PATH", bin.toString()))).register(jar, LaunchProtocolOptions.DEFAULT));
+    /** Runs the registered wrapper with {@link #HOSTILE_URL}; {@return the arguments its java got} */
+    private List<String> wrapperJavaArgs() throws Exception {
         Path wrapper = home.resolve(".local/share/gophermesh/gophermesh-open-url");
-
         Process process = new ProcessBuilder(wrapper.toString(), HOSTILE_URL)
                 .directory(tmp.toFile()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(20, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), output);
-
         String recorded = Files.readString(tmp.resolve("java.args"));
-        List<String> args = Arrays.asList(recorded.substring(0, recorded.length() - 1).split("\0", -1));
+        return Arrays.asList(recorded.substring(0, recorded.length() - 1).split("\0", -1));
+    }
+
+    @Test
+    void wrapperPassesAHostileUrlAsOneArgumentAfterDoubleDash() throws Exception {
+        script(bin.resolve("xdg-mime"), "exit 0\n");
+        assertTrue(new Registrar(host(Map.of("PATH", bin.toString()))).register(jar, LaunchProtocolOptions.DEFAULT));
+        List<String> args = wrapperJavaArgs();
         List<String> expected = new ArrayList<>(JvmOptions.TUNED);
         expected.add(JvmOptions.TRIM);
         expected.addAll(List.of("-jar", jar.toString(), "--protocol-url", "--", HOSTILE_URL));
@@ -133,16 +136,7 @@ class LinuxRegistrationTest {
         script(bin.resolve("xdg-mime"), "exit 0\n");
         Path cache = Files.writeString(jar.resolveSibling("mesh.aot"), "cache");
         assertTrue(new Registrar(host(Map.of("PATH", bin.toString()))).register(jar, LaunchProtocolOptions.DEFAULT));
-        Path wrapper = home.resolve(".local/share/gophermesh/gophermesh-open-url");
-
-        Process process = new ProcessBuilder(wrapper.toString(), HOSTILE_URL)
-                .directory(tmp.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(20, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), output);
-
-        String recorded = Files.readString(tmp.resolve("java.args"));
-        List<String> args = Arrays.asList(recorded.substring(0, recorded.length() - 1).split("\0", -1));
+        List<String> args = wrapperJavaArgs();
         List<String> expected = new ArrayList<>(JvmOptions.TUNED);
         expected.add(JvmOptions.TRIM);
         expected.addAll(List.of("-XX:AOTCache=" + cache, "-Xlog:aot*=off", "-Xlog:cds*=off",

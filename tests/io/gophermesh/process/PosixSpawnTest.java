@@ -132,12 +132,19 @@ class PosixSpawnTest {
     @Test
     void aChildLeavesTheWatchdogsListBeforeItIsReaped() throws Exception {
         Watchdog watchdog = new Watchdog();
-        Process p = spawn.start(new ProcessBuilder("sleep", "30"), watchdog);
-        assertTrue(watchdog.watching(p.pid()), "on the list once started");
-        p.destroy();
-        // the exit code is known only after the reap, and the pid leaves the list before it
-        assertEquals(128 + 15, p.waitFor());
-        assertFalse(watchdog.watching(p.pid()));
+        try {
+            Process p = spawn.start(new ProcessBuilder("sleep", "30"), watchdog);
+            assertTrue(watchdog.watching(p.pid()), "on the list once started");
+            p.destroy();
+            // the exit code is known only after the reap, and the pid leaves the list before it
+            assertEquals(128 + 15, p.waitFor());
+            assertFalse(watchdog.watching(p.pid()));
+        } finally {
+            long shell = watchdog.pid();
+            watchdog.close();
+            Await.until(Duration.ofSeconds(5), "the test's watchdog to exit",
+                    () -> ProcessHandle.of(shell).map(h -> !h.isAlive()).orElse(true));
+        }
     }
 
     @Test
