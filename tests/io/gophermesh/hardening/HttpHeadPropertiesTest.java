@@ -111,10 +111,14 @@ class HttpHeadPropertiesTest {
         }
         assertTrue(forwarded.startsWith("GET " + target + " HTTP/1.1\r\n"), forwarded);
         for (Line l : lines) {
-            // the value as a server reads it: surrounding blanks are not part of it (RFC 9110 5.5)
-            String value = l.value().strip();
-            assertTrue(forwarded.contains("\r\n" + l.name() + ": " + value + "\r\n")
-                    || forwarded.contains("\r\n" + l.name() + ":" + value + "\r\n"), () -> l + " not in " + forwarded);
+            // the line as a server reads it: the name ends at the first colon (a generated name may
+            // hold one), and surrounding blanks are not part of the value (RFC 9110 5.5)
+            String line = l.name() + ": " + l.value();
+            int colon = line.indexOf(':');
+            String name = line.substring(0, colon);
+            String value = line.substring(colon + 1).strip();
+            assertTrue(forwarded.contains("\r\n" + name + ": " + value + "\r\n")
+                    || forwarded.contains("\r\n" + name + ":" + value + "\r\n"), () -> l + " not in " + forwarded);
         }
     }
 

@@ -73,8 +73,9 @@ class PosixSpawnTest {
         Process jdk = new ProcessBuilder("sh", "-c", script).start();
         List<String> jdkLines = lines(jdk);
         assertEquals(0, jdk.waitFor());
-        assertEquals(jdkLines.subList(jdkLines.size() - 2, jdkLines.size()), lines.subList(3, lines.size()),
-                "blocked and ignored signals");
+        // a JDK child inherits the blocked set of the JVM's launching environment (a shell that blocks
+        // signals passes that on), so only the ignored set is the JDK's to compare; ours blocks none
+        assertEquals(jdkLines.getLast(), lines.getLast(), "ignored signals");
         assertTrue(lines.get(3).matches("SigBlk:\\s+0+"), lines.get(3));
     }
 
