@@ -244,8 +244,13 @@ final class Connection implements Runnable, Dialer.Watch {
                     buffer = new byte[LARGE_BUFFER];
                 }
             }
-            // socket streams are unbuffered: every byte read is written, so the end can follow at once
-            to.shutdownOutput();
+            // socket streams are unbuffered: every byte read is written, so the end can follow at once.
+            // When the other direction has ended too, the close that follows sends the end itself
+            // (the other side read this socket to its end, so nothing unread turns it into a reset):
+            // one system call less per connection.
+            if (pumps.getCount() > 1) {
+                to.shutdownOutput();
+            }
         } catch (IOException e) {
             if (!aborted) {
                 failure = e;
