@@ -120,8 +120,15 @@ final class BackendConnection implements AutoCloseable {
         return !broken && pos == lim && channel.isOpen();
     }
 
-    void write(byte[] bytes, int off, int len) throws IOException {
-        out.write(bytes, off, len);
+    /** Sends what is held and then {@code bytes[off, off + len)}, now (see {@link OutBuffer#send}). */
+    void send(byte[] bytes, int off, int len) throws IOException {
+        out.send(bytes, off, len, false);
+    }
+
+    /** Sends what is held and then {@code bytes[off, off + len)} as the data of one chunk, now. */
+    void sendChunk(byte[] bytes, int off, int len) throws IOException {
+        out.hex(len).crlf();
+        out.send(bytes, off, len, true);
     }
 
     /** {@return the buffer of bytes to send, for heads and chunk framing written in place; {@link #flush()} sends it} */

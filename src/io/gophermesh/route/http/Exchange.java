@@ -192,12 +192,11 @@ final class Exchange {
             bodyRead += n;
             ctx.metrics().addBytesIn(n);
             try {
+                // each piece goes on as it came: a streamed body's backend may be waiting for it
                 if (chunkedBody) {
-                    conn.out().hex(n).crlf();
-                    conn.write(buf, 0, n);
-                    conn.out().crlf();
+                    conn.sendChunk(buf, 0, n);
                 } else {
-                    conn.write(buf, 0, n);
+                    conn.send(buf, 0, n);
                 }
             } catch (IOException e) {
                 ResponseHead early = earlyAnswer(conn);

@@ -7,7 +7,8 @@ import java.util.Arrays;
 /**
  * Bytes on their way to a backend socket. Request heads are encoded straight into it (no string
  * is built and then encoded), so a request without a body leaves in one write of this buffer.
- * Large body pieces bypass it. Without a sink it only collects, to build a head ahead of a connection.
+ * Body pieces leave as they come, together with what is held when they fit, else on their own.
+ * Without a sink it only collects, to build a head ahead of a connection.
  */
 final class OutBuffer {
     /** Bytes held before a write is passed on; a head may grow the buffer past this. */
@@ -58,19 +59,31 @@ final class OutBuffer {
         return ascii(Integer.toHexString(v));
     }
 
-    /** Writes {@code b[off, off + n)}: copied when it fits, else sent after what is held. */
-    void write(byte[] b, int off, int n) throws IOException {
-        if (sink != null && n >= SIZE) {
+    /**
+     * Sends what is held, then {@code b[off, off + n)}, then CRLF when {@code crlf} is set, all at
+     * once: a piece of a streamed body must not wait in here for the next one. One write when it
+     * all fits the buffer (a head with a small body, a small chunk); otherwise the piece goes out
+     * on its own, without being copied.
+     */
+    void send(byte[] b, int off, int n, boolean crlf) throws IOException {
+        if ((len > 0 || crlf) && len + n + 2 <= Math.max(SIZE, buf.length)) {
+            System.arraycopy(b, off, buf, len, n);
+            len += n;
+            if (crlf) {
+                crlf();
+            }
             flush();
-            sink.write(b, off, n);
             return;
         }
-        if (len + n > Math.max(SIZE, buf.length) && sink != null) {
-            flush();
+        if (len > 0) {
+            sink.write(buf, 0, len);
+            len = 0;
         }
-        room(n);
-        System.arraycopy(b, off, buf, len, n);
-        len += n;
+        sink.write(b, off, n);
+        if (crlf) {
+            crlf();
+        }
+        flush();
     }
 
     /** Sends what is held. */

@@ -74,8 +74,7 @@ final class Tunnel implements ServerConnection {
             }
             byte[] bytes = reader.readBytes(reader.available());
             try {
-                backendConn.write(bytes, 0, bytes.length);
-                backendConn.flush();
+                backendConn.send(bytes, 0, bytes.length);
             } catch (IOException e) {
                 closeNow();
                 return;

@@ -82,8 +82,7 @@ final class UpgradeProxy implements Http1Upgrader {
             boolean tunneled = false;
             try {
                 conn.startExchange();
-                conn.write(head, 0, head.length);
-                conn.flush();
+                conn.send(head, 0, head.length);
                 ResponseHead answer = awaitAnswer(ctx, conn);
                 if (answer.status == 101) {
                     client.dataWriter().writeNow(BufferData.create(switching(answer)));

@@ -51,7 +51,11 @@ class HttpRouteBodySizesTest {
     }
 
     private TestBackend backend(TestBackend.Handler h) throws IOException {
-        TestBackend b = new TestBackend(h);
+        return backend(h, TestBackend.BodyMode.KEEP);
+    }
+
+    private TestBackend backend(TestBackend.Handler h, TestBackend.BodyMode mode) throws IOException {
+        TestBackend b = new TestBackend(h, mode);
         closeables.add(b);
         return b;
     }
@@ -200,6 +204,74 @@ class HttpRouteBodySizesTest {
             assertEquals("last.", new String(c.in().readNBytes(5), StandardCharsets.ISO_8859_1));
         }
         assertTrue(releasedInTime.get(), "the first part only arrived after the backend sent the rest");
+    }
+
+    @Test
+    void aFixedLengthRequestBodyIsRelayedAsItArrives() throws Exception {
+        assertRequestRelayedBeforeTheRest(false);
+    }
+
+    @Test
+    void aChunkedRequestBodyIsRelayedAsItArrives() throws Exception {
+        assertRequestRelayedBeforeTheRest(true);
+    }
+
+    /**
+     * The client sends a small first piece of its body and waits until the backend has it before
+     * sending the rest: a piece may not wait in the route for the next one (a streamed upload, a
+     * client that talks to its backend through one long request).
+     */
+    private void assertRequestRelayedBeforeTheRest(boolean chunked) throws Exception {
+        byte[] first = "first piece;".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] rest = "and the rest".getBytes(StandardCharsets.ISO_8859_1);
+        CountDownLatch backendSawFirst = new CountDownLatch(1);
+        TestBackend b = backend((req, in, out) -> {
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            if (chunked) {
+                while (true) {
+                    int size = Integer.parseInt(TestBackend.readLine(in).trim(), 16);
+                    byte[] data = in.readNBytes(size);
+                    TestBackend.readLine(in);
+                    if (size == 0) {
+                        break;
+                    }
+                    got.write(data);
+                    if (got.size() >= first.length) {
+                        backendSawFirst.countDown();
+                    }
+                }
+            } else {
+                got.write(in.readNBytes(first.length));
+                backendSawFirst.countDown();
+                got.write(in.readNBytes(rest.length));
+            }
+            TestBackend.respond(out, 200, got.toString(StandardCharsets.ISO_8859_1));
+            return true;
+        }, TestBackend.BodyMode.LEAVE);
+        route = Routes.spec().backend("a", b.port()).start();
+
+        try (RawHttp c = new RawHttp(route.port())) {
+            String framing = chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + (first.length + rest.length);
+            c.send("POST /stream HTTP/1.1\r\nHost: h\r\n" + framing + "\r\n\r\n");
+            if (chunked) {
+                c.send(Integer.toHexString(first.length) + "\r\n" + new String(first, StandardCharsets.ISO_8859_1) + "\r\n");
+            } else {
+                c.out().write(first);
+                c.out().flush();
+            }
+            assertTrue(backendSawFirst.await(10, TimeUnit.SECONDS),
+                    "the first piece of the body only reaches the backend with the rest");
+            if (chunked) {
+                c.send(Integer.toHexString(rest.length) + "\r\n" + new String(rest, StandardCharsets.ISO_8859_1)
+                        + "\r\n0\r\n\r\n");
+            } else {
+                c.out().write(rest);
+                c.out().flush();
+            }
+            RawHttp.Response r = c.read(false);
+            assertEquals(200, r.status());
+            assertEquals("first piece;and the rest", r.text());
+        }
     }
 
     @Test
