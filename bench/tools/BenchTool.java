@@ -20,6 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  *   echo PORT                      TCP echo server (one virtual thread per connection)
  *   sink PORT                      HTTP/1.1 server that reads and discards request bodies
+ *   relay PORT BACKEND_PORT        the least an HTTP/1.1 keep-alive relay on virtual threads does:
+ *                                  requests without bodies, answers with Content-Length, pooled
+ *                                  backend connections, no header handling at all (a floor for
+ *                                  scenario 1, not a proxy)
  *   connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS [PACE_MS]
  *                                  new connection + one echo exchange per iteration, CONC threads;
  *                                  with PACE_MS each thread starts one exchange every PACE_MS
@@ -36,12 +40,16 @@ public final class BenchTool {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BenchTool echo PORT | sink PORT | connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS [PACE_MS]");
+            System.err.println("usage: BenchTool echo PORT | sink PORT | relay PORT BACKEND_PORT | connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS [PACE_MS]");
             System.exit(2);
         }
         switch (args[0]) {
             case "echo" -> serve(Integer.parseInt(args[1]), BenchTool::echo);
             case "sink" -> serve(Integer.parseInt(args[1]), BenchTool::sink);
+            case "relay" -> {
+                Relay relay = new Relay(new InetSocketAddress(LOOPBACK, Integer.parseInt(args[2])));
+                serve(Integer.parseInt(args[1]), relay::handle);
+            }
             case "connrate" -> connrate(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
                     Double.parseDouble(args[3]), Double.parseDouble(args[4]), Integer.parseInt(args[5]),
                     Long.parseLong(args[6]), args.length > 7 ? Double.parseDouble(args[7]) : 0);
@@ -322,6 +330,94 @@ public final class BenchTool {
             Thread.sleep(1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** See {@code relay} in the class comment. */
+    private static final class Relay {
+        private final InetSocketAddress backend;
+        private final java.util.concurrent.ConcurrentLinkedDeque<Socket> idle =
+                new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+        Relay(InetSocketAddress backend) {
+            this.backend = backend;
+        }
+
+        void handle(Socket client) throws IOException {
+            InputStream in = client.getInputStream();
+            OutputStream out = client.getOutputStream();
+            byte[] request = new byte[16 * 1024];
+            byte[] answer = new byte[64 * 1024];
+            while (true) {
+                int n = readHead(in, request, 0);
+                if (n < 0) {
+                    return;
+                }
+                Socket b = idle.pollFirst();
+                if (b == null) {
+                    b = new Socket(backend.getAddress(), backend.getPort());
+                    b.setTcpNoDelay(true);
+                }
+                try {
+                    b.getOutputStream().write(request, 0, n);
+                    InputStream bin = b.getInputStream();
+                    int got = readHead(bin, answer, 0);
+                    if (got < 0) {
+                        throw new IOException("backend closed");
+                    }
+                    int end = headEnd(answer, 0, got);
+                    int total = end + contentLength(answer, end);
+                    while (got < total) {
+                        int r = bin.read(answer, got, total - got);
+                        if (r < 0) {
+                            throw new IOException("backend closed inside a body");
+                        }
+                        got += r;
+                    }
+                    idle.addFirst(b);
+                    out.write(answer, 0, total);
+                } catch (IOException e) {
+                    b.close();
+                    throw e;
+                }
+            }
+        }
+
+        /** Reads until a blank line; returns the bytes read (the head and nothing after), -1 at end of stream. */
+        private static int readHead(InputStream in, byte[] buf, int from) throws IOException {
+            int n = from;
+            int scanned = 0;
+            while (true) {
+                int end = headEnd(buf, scanned, n);
+                if (end > 0) {
+                    return n;
+                }
+                scanned = Math.max(0, n - 3);
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    return -1;
+                }
+                n += r;
+            }
+        }
+
+        private static int headEnd(byte[] b, int from, int n) {
+            for (int i = from; i + 3 < n; i++) {
+                if (b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
+                    return i + 4;
+                }
+            }
+            return -1;
+        }
+
+        private static int contentLength(byte[] b, int end) throws IOException {
+            String head = new String(b, 0, end, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+            int at = head.indexOf("\r\ncontent-length:");
+            if (at < 0) {
+                throw new IOException("answer without Content-Length");
+            }
+            int from = at + 17;
+            return Integer.parseInt(head.substring(from, head.indexOf('\r', from)).trim());
         }
     }
 }
