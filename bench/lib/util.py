@@ -184,6 +184,15 @@ def group_cpu_seconds(pgid):
     return total / tick
 
 
+def own_and_reaped_seconds(pid):
+    """CPU seconds of process PID itself (all its threads) and of its children it has reaped."""
+    tick = os.sysconf("SC_CLK_TCK")
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # ... utime stime cutime cstime: fields 14-17 of proc(5), 12-15 after the command
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -220,6 +229,23 @@ def main(argv):
         print(figure(last_json(argv[2]), argv[3]))
     elif cmd == "errs":
         print(error_note(last_json(argv[2])))
+    elif cmd == "proccpu":
+        try:
+            print("%.3f %.3f" % own_and_reaped_seconds(int(argv[2])))
+        except (OSError, ValueError):
+            print("nan nan")
+    elif cmd == "perconn":
+        # FILE CPU2FILE own|reaped: microseconds per connection (warm-up included) of the CPU that
+        # CPU2FILE ("own reaped" before, then after) records
+        obj = last_json(argv[2])
+        try:
+            with open(argv[3]) as f:
+                v = [float(x) for x in f.read().split()]
+            i = 0 if argv[4] == "own" else 1
+            conns = float(figure(obj, "all_conns"))
+            print("%.1f" % ((v[2 + i] - v[i]) * 1e6 / conns) if conns > 0 else "nan")
+        except (OSError, ValueError, IndexError):
+            print("nan")
     elif cmd == "cpu":
         print("%.3f" % group_cpu_seconds(int(argv[2])))
     elif cmd == "iperf":
