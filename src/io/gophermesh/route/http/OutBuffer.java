@@ -11,8 +11,8 @@ import java.util.Arrays;
  * Without a sink it only collects, to build a head ahead of a connection.
  */
 final class OutBuffer {
-    /** Bytes held before a write is passed on; a head may grow the buffer past this. */
-    static final int SIZE = 16 * 1024;
+    /** Room for a head and a small body, which then leave in one write; a larger head grows it. */
+    private static final int SIZE = 16 * 1024;
 
     private final OutputStream sink;
     private byte[] buf = new byte[SIZE];
@@ -66,7 +66,7 @@ final class OutBuffer {
      * on its own, without being copied.
      */
     void send(byte[] b, int off, int n, boolean crlf) throws IOException {
-        if ((len > 0 || crlf) && len + n + 2 <= Math.max(SIZE, buf.length)) {
+        if ((len > 0 || crlf) && len + n + 2 <= buf.length) {
             System.arraycopy(b, off, buf, len, n);
             len += n;
             if (crlf) {
