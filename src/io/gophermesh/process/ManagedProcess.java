@@ -299,9 +299,10 @@ public final class ManagedProcess {
             } finally {
                 lock.unlock();
             }
-            note("pid " + run.pid + " ready on port " + port + " after "
-                    + Durations.millis(Duration.ofNanos(System.nanoTime() - run.decidedNanos)));
+            Duration waited = Duration.ofNanos(System.nanoTime() - run.decidedNanos);
+            // the waiting requests go first: writing the log line is not on their way
             run.ready.complete(null);
+            note("pid " + run.pid + " ready on port " + port + " after " + Durations.millis(waited));
             outcome = watch(run);
         }
         String failure = null;

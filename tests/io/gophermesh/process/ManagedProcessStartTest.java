@@ -157,11 +157,13 @@ class ManagedProcessStartTest {
         ManagedProcess p = fixture.make(config, log, Fixture.fast());
 
         p.ensureReady();
+        long pid = p.snapshot().pid();
         Await.until(WAIT, "bind line", () -> Fixture.count(log, "bound at ") == 1);
+        // the waiting request is released before the ready line is written
+        Await.until(WAIT, "ready line", () -> Fixture.count(log, "[mesh] pid " + pid + " ready on port " + port) == 1);
 
         List<String> lines = log.lines();
         assertTrue(lines.stream().allMatch(l -> STAMPED.matcher(l).matches()), () -> "unstamped line in " + lines);
-        long pid = p.snapshot().pid();
         String marker = "[mesh] started pid " + pid + ": " + Fixture.PYTHON + " " + String.join(" ", config.args());
         assertTrue(lines.getFirst().endsWith(marker), () -> "first line should be the start marker: " + lines);
         assertTrue(lines.stream().anyMatch(l -> l.endsWith("booting pid " + pid)), () -> "stdout line in " + lines);
