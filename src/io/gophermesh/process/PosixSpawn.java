@@ -63,9 +63,12 @@ final class PosixSpawn {
     private final MethodHandle close;
     private final MethodHandle waitpid;
     private final MethodHandle strerror;
+    /** libc's {@code char **environ}, the mesh's own environment as it stands; {@code null} if not found. */
+    private final MemorySegment environ;
 
     private PosixSpawn(Linker linker, SymbolLookup libc, PipeBlocking blocking) {
         this.blocking = blocking;
+        this.environ = libc.find("environ").map(s -> s.reinterpret(ADDRESS.byteSize())).orElse(null);
         spawnp = handle(linker, libc, "posix_spawnp", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
         actionsInit = handle(linker, libc, "posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
         actionsDestroy = handle(linker, libc, "posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
@@ -197,8 +200,12 @@ final class PosixSpawn {
                         "setflags");
 
                 MemorySegment argv = strings(arena, command);
-                MemorySegment envp = strings(arena, env.entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue()).toList());
+                // a child that inherits the mesh's environment unchanged (managed backends) gets it as
+                // it stands, as the JDK does for such a child, instead of a copy built variable by
+                // variable: on a cold start that copy is on the way to the backend's first instruction
+                MemorySegment envp = environ != null && env.equals(System.getenv())
+                        ? environ.get(ADDRESS, 0)
+                        : strings(arena, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
                 MemorySegment pid = arena.allocate(JAVA_INT);
                 int error = (int) spawnp.invokeExact(pid, arena.allocateFrom(command.getFirst()), actions, attr,
                         argv, envp);
