@@ -349,7 +349,7 @@ public final class BenchTool {
             byte[] request = new byte[16 * 1024];
             byte[] answer = new byte[64 * 1024];
             while (true) {
-                int n = readHead(in, request, 0);
+                int n = readHead(in, request);
                 if (n < 0) {
                     return;
                 }
@@ -361,12 +361,15 @@ public final class BenchTool {
                 try {
                     b.getOutputStream().write(request, 0, n);
                     InputStream bin = b.getInputStream();
-                    int got = readHead(bin, answer, 0);
+                    int got = readHead(bin, answer);
                     if (got < 0) {
                         throw new IOException("backend closed");
                     }
                     int end = headEnd(answer, 0, got);
                     int total = end + contentLength(answer, end);
+                    if (total > answer.length) {
+                        throw new IOException("answer larger than " + answer.length + " bytes");
+                    }
                     while (got < total) {
                         int r = bin.read(answer, got, total - got);
                         if (r < 0) {
@@ -383,14 +386,17 @@ public final class BenchTool {
             }
         }
 
-        /** Reads until a blank line; returns the bytes read (the head and nothing after), -1 at end of stream. */
-        private static int readHead(InputStream in, byte[] buf, int from) throws IOException {
-            int n = from;
+        /** Reads into {@code buf} until it holds a blank line; returns all bytes read, -1 at end of stream. */
+        private static int readHead(InputStream in, byte[] buf) throws IOException {
+            int n = 0;
             int scanned = 0;
             while (true) {
                 int end = headEnd(buf, scanned, n);
                 if (end > 0) {
                     return n;
+                }
+                if (n == buf.length) {
+                    throw new IOException("head larger than " + buf.length + " bytes");
                 }
                 scanned = Math.max(0, n - 3);
                 int r = in.read(buf, n, buf.length - n);
