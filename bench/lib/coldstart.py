@@ -2,8 +2,9 @@
 """Scenario 7: cold-start overhead of the mesh.
 
 Each try, in turn:
-  direct: spawn `PYTHON tiny_http.py PORT` ourselves, poll until the port accepts, then send one
-          GET; the time from spawn to the full response is what the backend needs on its own.
+  direct: spawn the backend ourselves (--direct-cmd, the same program as the route's but on
+          --direct-port), poll until the port accepts, then send one GET; the time from spawn to
+          the full response is what the backend needs on its own.
   mesh:   with the backend stopped, send the same GET through the mesh route (which spawns the
           backend, waits for its port and proxies); then stop the backend through the dashboard
           API (DELETE /api/process/ROUTE:0) and wait until its port is closed.
@@ -57,10 +58,10 @@ def wait_until(predicate, timeout, step):
     return False
 
 
-def direct_try(python, tiny, port):
+def direct_try(cmd, port):
     env = dict(os.environ)
     t0 = time.perf_counter()
-    proc = subprocess.Popen([python, tiny, str(port)], stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         # a fine poll step, yet not a busy loop that would take CPU from the starting backend
@@ -132,8 +133,7 @@ def mesh_try(route, backend_port, dash):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--python", required=True)
-    ap.add_argument("--tiny", required=True)
+    ap.add_argument("--direct-cmd", required=True, help="JSON list: the backend's command on --direct-port")
     ap.add_argument("--route", type=int, required=True)
     ap.add_argument("--backend-port", type=int, required=True)
     ap.add_argument("--direct-port", type=int, required=True)
@@ -141,6 +141,7 @@ def main():
     ap.add_argument("--tries", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=3, help="untimed cold starts first (class loading, JIT)")
     args = ap.parse_args()
+    direct_cmd = json.loads(args.direct_cmd)
 
     for _ in range(args.warmup):
         try:
@@ -157,9 +158,9 @@ def main():
             # alternate the order, so that neither side always runs on the warmer caches
             if i % 2:
                 mesh_ms = mesh_try(args.route, args.backend_port, args.dash)
-                bind_ms, direct_ms = direct_try(args.python, args.tiny, args.direct_port)
+                bind_ms, direct_ms = direct_try(direct_cmd, args.direct_port)
             else:
-                bind_ms, direct_ms = direct_try(args.python, args.tiny, args.direct_port)
+                bind_ms, direct_ms = direct_try(direct_cmd, args.direct_port)
                 mesh_ms = mesh_try(args.route, args.backend_port, args.dash)
             binds.append(bind_ms)
             directs.append(direct_ms)
