@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -336,8 +337,7 @@ public final class BenchTool {
     /** See {@code relay} in the class comment. */
     private static final class Relay {
         private final InetSocketAddress backend;
-        private final java.util.concurrent.ConcurrentLinkedDeque<Socket> idle =
-                new java.util.concurrent.ConcurrentLinkedDeque<>();
+        private final ConcurrentLinkedDeque<Socket> idle = new ConcurrentLinkedDeque<>();
 
         Relay(InetSocketAddress backend) {
             this.backend = backend;

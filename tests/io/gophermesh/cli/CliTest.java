@@ -126,7 +126,8 @@ class CliTest {
         Await.until(Duration.ofSeconds(30), "dashboard up", () -> Ports.accepting(dash));
         Process second = mesh("--no-dashboard", "--no-protocol", "--no-console");
         assertTrue(second.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, second.exitValue());
+        String err = new String(second.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, second.exitValue(), () -> "second instance's stderr: " + err);
         String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(out.contains("already"), out);
         first.destroy();
