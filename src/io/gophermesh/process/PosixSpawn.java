@@ -1,10 +1,11 @@
 package io.gophermesh.process;
 
-import java.io.Closeable;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -12,11 +13,12 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -31,21 +33,33 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * <p>The child gets what the JDK would give it: the builder's command, environment and working
  * directory, the default disposition for every signal, an empty signal mask, and no descriptor but
  * its standard streams ({@code posix_spawn_file_actions_addclosefrom_np}, glibc 2.34). Its pipes
- * are read and written as the JDK's are (see {@link PipeBlocking}). Only Linux with such a glibc,
- * and a JVM that allows native access and exports the JDK's blocking bracket to the mesh, use this
- * path; {@link #load()} is empty elsewhere and {@link Spawner} then uses
- * {@link ProcessBuilder#start()}.
+ * are read and written as the JDK's are (see {@link PipeBlocking}, {@link PipeEnds}). Each child's
+ * exit is waited for by a platform thread of its own, blocked in {@code waitid}, as the JDK's
+ * process reapers do; those threads are kept for the next child while children keep coming. Only
+ * Linux with such a glibc, and a JVM that allows native access and exports the JDK's internals
+ * named above to the mesh, use this path; {@link #load()} is empty elsewhere and {@link Spawner}
+ * then uses {@link ProcessBuilder#start()}.
  */
 final class PosixSpawn {
     private static final int O_CLOEXEC = 0x80000;
     private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    private static final int P_PID = 1;
+    private static final int WEXITED = 4;
+    private static final int WNOWAIT = 0x01000000;
+    private static final int EINTR = 4;
+    private static final long SIGINFO_SIZE = 128;
+    /** Enough for a thread that only waits in one system call; the JDK's reapers use as little. */
+    private static final long REAPER_STACK = 256 * 1024;
     // opaque glibc structures, allocated larger than they are (80, 336 and 128 bytes on x86-64)
     private static final long FILE_ACTIONS_SIZE = 256;
     private static final long ATTR_SIZE = 512;
     private static final long SIGSET_SIZE = 256;
 
     private final PipeBlocking blocking;
+    private final PipeEnds ends;
+    private final ExecutorService reapers = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("mesh-reaper-", 1).daemon().stackSize(REAPER_STACK).factory());
     private final MethodHandle spawnp;
     private final MethodHandle actionsInit;
     private final MethodHandle actionsDestroy;
@@ -62,12 +76,17 @@ final class PosixSpawn {
     private final MethodHandle pipe2;
     private final MethodHandle close;
     private final MethodHandle waitpid;
+    private final MethodHandle waitid;
+    private final MethodHandle kill;
     private final MethodHandle strerror;
+    private final StructLayout callState = Linker.Option.captureStateLayout();
+    private final VarHandle errno = callState.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     /** libc's {@code char **environ}, the mesh's own environment as it stands; {@code null} if not found. */
     private final MemorySegment environ;
 
-    private PosixSpawn(Linker linker, SymbolLookup libc, PipeBlocking blocking) {
+    private PosixSpawn(Linker linker, SymbolLookup libc, PipeBlocking blocking, PipeEnds ends) {
         this.blocking = blocking;
+        this.ends = ends;
         this.environ = libc.find("environ").map(s -> s.reinterpret(ADDRESS.byteSize())).orElse(null);
         spawnp = handle(linker, libc, "posix_spawnp", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
         actionsInit = handle(linker, libc, "posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
@@ -85,21 +104,26 @@ final class PosixSpawn {
         pipe2 = handle(linker, libc, "pipe2", JAVA_INT, ADDRESS, JAVA_INT);
         close = handle(linker, libc, "close", JAVA_INT, JAVA_INT);
         waitpid = handle(linker, libc, "waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+        Linker.Option withErrno = Linker.Option.captureCallState("errno");
+        waitid = linker.downcallHandle(libc.find("waitid").orElseThrow(() -> new IllegalStateException("no waitid")),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), withErrno);
+        kill = handle(linker, libc, "kill", JAVA_INT, JAVA_INT, JAVA_INT);
         strerror = handle(linker, libc, "strerror", ADDRESS, JAVA_INT);
     }
 
     /** {@return the spawner, when this platform and JVM allow it} */
     static Optional<PosixSpawn> load() {
         Optional<PipeBlocking> blocking = PipeBlocking.load();
+        Optional<PipeEnds> ends = PipeEnds.load();
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")
                 || !PosixSpawn.class.getModule().isNativeAccessEnabled()
-                || !new File("/proc/self/fd").isDirectory()
-                || blocking.isEmpty()) {
+                || blocking.isEmpty()
+                || ends.isEmpty()) {
             return Optional.empty();
         }
         try {
             Linker linker = Linker.nativeLinker();
-            return Optional.of(new PosixSpawn(linker, linker.defaultLookup(), blocking.get()));
+            return Optional.of(new PosixSpawn(linker, linker.defaultLookup(), blocking.get(), ends.get()));
         } catch (RuntimeException e) {
             // a libc without one of the functions (musl, glibc before 2.34): the JDK's way then
             return Optional.empty();
@@ -131,42 +155,31 @@ final class PosixSpawn {
             }
         }
         File dir = builder.directory();
+        // the child's ends at even indexes, ours at odd: stdin's write end, stdout's and stderr's read ends
         int[] fds = {-1, -1, -1, -1, -1, -1};
-        List<Closeable> streams = new ArrayList<>(3);
-        boolean started = false;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pair = arena.allocate(JAVA_INT, 2);
             for (int i = 0; i < 3; i++) {
                 check((int) pipe2.invokeExact(pair, O_CLOEXEC), "pipe2");
-                fds[2 * i] = pair.getAtIndex(JAVA_INT, 0);
-                fds[2 * i + 1] = pair.getAtIndex(JAVA_INT, 1);
+                // stdin is the pipe the child reads, so its read end goes to the child
+                fds[2 * i] = pair.getAtIndex(JAVA_INT, i == 0 ? 0 : 1);
+                fds[2 * i + 1] = pair.getAtIndex(JAVA_INT, i == 0 ? 1 : 0);
             }
-            // the parent's ends as Java streams, opened while both ends of each pipe are still open:
-            // opening a pipe's write end through /proc blocks while it has no reader
-            FileOutputStream stdin = new FileOutputStream(procFd(fds[1]));
-            streams.add(stdin);
-            FileInputStream stdout = new FileInputStream(procFd(fds[2]));
-            streams.add(stdout);
-            FileInputStream stderr = new FileInputStream(procFd(fds[4]));
-            streams.add(stderr);
-            int pid = spawn(arena, command, builder.environment(), dir, fds[0], fds[3], fds[5]);
-            started = true;
-            return new SpawnedProcess(pid, blocking.output(stdin), blocking.input(stdout), blocking.input(stderr),
+            int pid = spawn(arena, command, builder.environment(), dir, fds[0], fds[2], fds[4]);
+            FileOutputStream stdin = ends.output(fds[1]);
+            fds[1] = -1;
+            FileInputStream stdout = ends.input(fds[3]);
+            fds[3] = -1;
+            FileInputStream stderr = ends.input(fds[5]);
+            fds[5] = -1;
+            return new SpawnedProcess(pid, command.getFirst(), blocking.output(stdin), blocking.input(stdout), blocking.input(stderr),
                     this, watchdog);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IOException("cannot start " + command.getFirst() + ": " + t, t);
         } finally {
-            if (!started) {
-                for (Closeable stream : streams) {
-                    try {
-                        stream.close();
-                    } catch (IOException ignored) {
-                        // nothing was started that could use it
-                    }
-                }
-            }
+            // the child has its own copies of its ends; ours are in the streams, or closed here if the start failed
             for (int fd : fds) {
                 if (fd >= 0) {
                     closeQuietly(fd);
@@ -223,6 +236,47 @@ final class PosixSpawn {
         }
     }
 
+    /** Runs {@code task} on a thread that may block in the kernel for as long as a child lives. */
+    void onReaper(Runnable task) {
+        reapers.execute(task);
+    }
+
+    /**
+     * Blocks until {@code pid}, a child of the mesh, has exited, without reaping it: its pid stays
+     * taken until {@link #reap}.
+     *
+     * @return false when the wait failed (not a child of the mesh, or already reaped)
+     */
+    boolean awaitExit(int pid) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(callState);
+            MemorySegment info = arena.allocate(SIGINFO_SIZE, 8);
+            while (true) {
+                int r = (int) waitid.invokeExact(state, P_PID, pid, info, WEXITED | WNOWAIT);
+                if (r == 0) {
+                    return true;
+                }
+                if ((int) errno.get(state, 0L) != EINTR) {
+                    return false;
+                }
+            }
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /**
+     * Sends {@code signal} to {@code pid}. Only for a child that has not been reaped: until then its
+     * pid cannot belong to another process.
+     */
+    void signal(int pid, int signal) {
+        try {
+            int ignored = (int) kill.invokeExact(pid, signal);
+        } catch (Throwable t) {
+            // kill(2) does not fail for a child of ours with a valid signal
+        }
+    }
+
     /**
      * Waits for {@code pid}, which must have exited, and frees it.
      *
@@ -258,10 +312,6 @@ final class PosixSpawn {
         } catch (Throwable t) {
             // nothing more to do with a descriptor that will not close
         }
-    }
-
-    private static File procFd(int fd) {
-        return new File("/proc/self/fd/" + fd);
     }
 
     private static MemorySegment strings(Arena arena, List<String> values) {

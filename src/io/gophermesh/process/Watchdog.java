@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -59,7 +60,7 @@ final class Watchdog {
      */
     void watch(Process child) {
         long pid = child.pid();
-        if (add(pid, child.toHandle())) {
+        if (add(pid, () -> child.toHandle().info().command().orElse("?"))) {
             child.onExit().thenRun(() -> remove(pid));
         }
     }
@@ -68,18 +69,17 @@ final class Watchdog {
      * Puts {@code pid} on the list; when no watchdog can be started or told, logs that the child is
      * not covered.
      *
-     * @param process the child, for the log line
+     * @param program the child's program, for the log line
      * @return whether the pid is on the list
      */
-    synchronized boolean add(long pid, ProcessHandle process) {
+    synchronized boolean add(long pid, Supplier<String> program) {
         live.add(pid);
         try {
             send("+ " + pid + "\n");
             return true;
         } catch (IOException e) {
             live.remove(pid);
-            LOG.log(WARNING, "pid " + pid + " (" + process.info().command().orElse("?")
-                    + ") will not be stopped if the mesh is killed: " + e.getMessage());
+            LOG.log(WARNING, "pid " + pid + " (" + program.get() + ") will not be stopped if the mesh is killed: " + e.getMessage());
             return false;
         }
     }

@@ -9,13 +9,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -175,6 +178,70 @@ class PosixSpawnTest {
         Await.until(Duration.ofSeconds(5), "pid " + pid + " to be reaped, not left a zombie",
                 () -> !Files.exists(Path.of("/proc", Long.toString(pid))) || !ProcState.zombie(pid));
         assertFalse(ProcState.zombie(pid));
+    }
+
+    @Test
+    void theMeshsEndsOfThePipesCloseWithTheirStreams() throws Exception {
+        Set<String> before = pipesOpen();
+        Process p = spawn.start(new ProcessBuilder("cat"), null);
+        Set<String> ours = pipesOpen();
+        ours.removeAll(before);
+        assertTrue(ours.size() >= 3, "stdin, stdout and stderr are pipes: " + ours);
+        p.getOutputStream().write('x');
+        p.getOutputStream().close();
+        assertEquals("x", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(0, p.getErrorStream().readAllBytes().length);
+        p.getInputStream().close();
+        p.getErrorStream().close();
+        assertEquals(0, p.waitFor());
+        Set<String> left = pipesOpen();
+        left.retainAll(ours);
+        assertEquals(Set.of(), left, "no end of the child's pipes stays open in the mesh");
+
+        Set<String> beforeFailure = pipesOpen();
+        assertThrows(IOException.class, () -> spawn.start(new ProcessBuilder("no-such-program-gm"), null));
+        Set<String> afterFailure = pipesOpen();
+        afterFailure.removeAll(beforeFailure);
+        assertEquals(Set.of(), afterFailure, "a failed start leaves no pipe open");
+    }
+
+    @Test
+    void theChildsHandleSignalsItOnlyUntilItIsReaped() throws Exception {
+        Process p = spawn.start(new ProcessBuilder("sleep", "30"), null);
+        ProcessHandle h = p.toHandle();
+        assertEquals(p.pid(), h.pid());
+        assertTrue(h.isAlive());
+        assertEquals(ProcessHandle.current().pid(), h.parent().orElseThrow().pid());
+        assertTrue(h.info().command().orElse("").endsWith("sleep"), h.info().toString());
+        assertTrue(h.destroyForcibly());
+        assertEquals(h, h.onExit().get(5, TimeUnit.SECONDS));
+        assertEquals(128 + 9, p.exitValue());
+        assertFalse(h.isAlive());
+        assertFalse(h.destroy(), "a reaped child's pid may be another process's: no signal");
+        assertTrue(h.parent().isEmpty());
+
+        Process quick = spawn.start(new ProcessBuilder("true"), null);
+        assertEquals(0, quick.waitFor());
+        assertTrue(quick.toHandle().info().command().isEmpty(), "nothing is known of a reaped child");
+        assertEquals(0, quick.toHandle().descendants().count());
+    }
+
+    /** Targets of this JVM's descriptors that are pipes, e.g. {@code pipe:[12345]}. */
+    private static Set<String> pipesOpen() throws IOException {
+        Set<String> pipes = new HashSet<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("pipe:")) {
+                        pipes.add(target);
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile (the directory stream's own descriptor among them)
+                }
+            }
+        }
+        return pipes;
     }
 
     @Test

@@ -94,7 +94,8 @@ class SpawnerTest {
             String classpath = location(Spawner.class) + File.pathSeparator + location(KilledMeshHelper.class);
             String script = Workers.dir().resolve("process").resolve("never_binds.py").toString();
             process = new ProcessBuilder(java, "-XX:ActiveProcessorCount=4", "--enable-native-access=ALL-UNNAMED",
-                    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-cp", classpath,
+                    "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+                    "--add-exports", "java.base/jdk.internal.access=ALL-UNNAMED", "-cp", classpath,
                     KilledMeshHelper.class.getName(), Integer.toString(count), Fixture.PYTHON, "-u", script)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
