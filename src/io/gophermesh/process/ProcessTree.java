@@ -100,27 +100,45 @@ public final class ProcessTree {
         return found;
     }
 
-    /** Children of every thread of {@code pid}; none when it is gone. */
+    /**
+     * Children of every thread of {@code pid}; none when it is gone. Most programs a stdio route
+     * starts have one thread, so the thread list is read only when the task folder's link count
+     * (two plus the number of threads) says there is more than one: one {@code stat} instead of a
+     * directory listing, for each child of each connection.
+     */
     private static List<Long> children(long pid) {
         List<Long> kids = new ArrayList<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+        Path taskDir = Path.of("/proc", Long.toString(pid), "task");
+        try {
+            if (((Number) Files.getAttribute(taskDir, "unix:nlink")).intValue() <= 3) {
+                addChildren(taskDir.resolve(Long.toString(pid)), kids);
+                return kids;
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or no such attribute here: the listing below finds out
+        }
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(taskDir)) {
             for (Path task : tasks) {
-                String list;
-                try {
-                    list = Files.readString(task.resolve("children"));
-                } catch (IOException e) {
-                    continue; // the thread ended meanwhile
-                }
-                for (String child : list.trim().split(" ")) {
-                    if (!child.isEmpty()) {
-                        kids.add(Long.parseLong(child));
-                    }
-                }
+                addChildren(task, kids);
             }
         } catch (IOException e) {
             // the process is gone: it has no children any more
         }
         return kids;
+    }
+
+    private static void addChildren(Path task, List<Long> kids) {
+        String list;
+        try {
+            list = Files.readString(task.resolve("children"));
+        } catch (IOException e) {
+            return; // the thread ended meanwhile
+        }
+        for (String child : list.trim().split(" ")) {
+            if (!child.isEmpty()) {
+                kids.add(Long.parseLong(child));
+            }
+        }
     }
 
     /**

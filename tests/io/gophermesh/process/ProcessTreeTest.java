@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.gophermesh.testing.Await;
+import io.gophermesh.testing.Workers;
 
 /** Finding and stopping a process together with everything it started. */
 @Timeout(60)
@@ -40,6 +41,24 @@ class ProcessTreeTest {
             assertTrue(ours.stream().noneMatch(Fixture::running), "the whole tree is gone");
         } finally {
             ProcessTree.kill(root.toHandle());
+        }
+    }
+
+    @Test
+    void aChildStartedByAnotherThreadOfTheParentIsFound() throws Exception {
+        Process root = new ProcessBuilder(Fixture.PYTHON, "-u",
+                Workers.dir().resolve("process").resolve("thread_child.py").toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        long child = -1;
+        try (BufferedReader out = root.inputReader()) {
+            child = Long.parseLong(out.readLine().trim());
+            Set<Long> ours = pids(ProcessTree.descendants(root.toHandle()));
+            assertEquals(Set.of(child), ours);
+        } finally {
+            ProcessTree.kill(root.toHandle());
+            // by pid too, so that a failure to find it leaves nothing running
+            ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
