@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Test backend: HTTP server on 127.0.0.1:PORT answering its name and pid.
 
+Each answer says in X-Connection which accepted connection, counted from 1, carried it.
 Options: --delay SECONDS before binding; --starts FILE appends one line per start;
 --grandchild starts a sleeping grandchild (to check tree kill); --exit-code N exits with N
 after printing to stderr instead of serving.
 """
 import argparse
 import http.server
+import itertools
 import os
 import subprocess
 import sys
@@ -34,13 +36,21 @@ if a.grandchild:
 time.sleep(a.delay)
 
 
+connections = itertools.count(1)
+
+
 class H(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        self.connection_number = next(connections)
 
     def do_GET(self):
         body = f"{a.name} {os.getpid()}\n".encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Connection", str(self.connection_number))
         self.end_headers()
         self.wfile.write(body)
 

@@ -2,6 +2,7 @@ package io.gophermesh.process;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,6 +111,23 @@ public final class ManagedProcess {
      * @throws InterruptedException when the caller is interrupted while waiting (the start goes on)
      */
     public void ensureReady() throws ColdStartException, InterruptedException {
+        ensureReady(false);
+    }
+
+    /**
+     * As {@link #ensureReady()}, for a caller that is about to connect: the first caller that waited
+     * for a start gets the connection with which the start found the port accepting.
+     *
+     * @return that connection, open and now the caller's to use or close; {@code null} for every other
+     *         caller, who connects as usual
+     * @throws ColdStartException as {@link #ensureReady()}
+     * @throws InterruptedException as {@link #ensureReady()}
+     */
+    public SocketChannel ensureReadyConnected() throws ColdStartException, InterruptedException {
+        return ensureReady(true);
+    }
+
+    private SocketChannel ensureReady(boolean connecting) throws ColdStartException, InterruptedException {
         while (true) {
             Run run;
             boolean stopping = false;
@@ -131,9 +149,12 @@ public final class ManagedProcess {
                     current = run;
                     startIt = true;
                 } else if (run.serving()) {
-                    return;
+                    return null;
                 } else {
                     stopping = run.exited() || run.stopRequested();
+                }
+                if (connecting && !stopping) {
+                    run.probed.join();
                 }
             } finally {
                 lock.unlock();
@@ -146,8 +167,15 @@ public final class ManagedProcess {
                 await(run.finished);
                 continue;
             }
-            await(run.ready);
-            return;
+            try {
+                await(run.ready);
+            } catch (ColdStartException | InterruptedException | RuntimeException e) {
+                if (connecting) {
+                    run.probed.leave(false);
+                }
+                throw e;
+            }
+            return connecting ? run.probed.leave(true) : null;
         }
     }
 
@@ -301,6 +329,7 @@ public final class ManagedProcess {
             }
             Duration waited = Duration.ofNanos(System.nanoTime() - run.decidedNanos);
             // the waiting requests go first: writing the log line is not on their way
+            run.probed.offer(probe.takeAccepted());
             run.ready.complete(null);
             note("pid " + run.pid + " ready on port " + port + " after " + Durations.millis(waited));
             outcome = watch(run);
@@ -326,9 +355,13 @@ public final class ManagedProcess {
     /** Probes the port until it accepts, the process exits, a stop is asked for, or time runs out. */
     private Outcome awaitPort(Run run) {
         PortProbe.Result result = probe.await(run.wake, run.decidedNanos, run.decidedNanos + startTimeout.toNanos());
-        return switch (result) {
+        if (result == PortProbe.Result.ACCEPTING && run.wake.isDone()) {
             // something else could hold the port: only our live process counts
-            case ACCEPTING -> run.wake.isDone() ? endedOutcome(run) : Outcome.READY;
+            ProbedConnection.close(probe.takeAccepted());
+            return endedOutcome(run);
+        }
+        return switch (result) {
+            case ACCEPTING -> Outcome.READY;
             case WOKEN -> endedOutcome(run);
             case TIMED_OUT -> Outcome.TIMEOUT;
             case INTERRUPTED -> stopOnInterrupt(run);

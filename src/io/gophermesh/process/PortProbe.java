@@ -2,7 +2,7 @@ package io.gophermesh.process;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +29,8 @@ final class PortProbe {
     private final int port;
     private final long firstPause;
     private final long maxPause;
+    /** The connection of the probe that found the port accepting; read by the same thread. */
+    private SocketChannel accepted;
 
     PortProbe(String host, int port, Timing timing) {
         this.host = host;
@@ -54,7 +56,9 @@ final class PortProbe {
             if (left <= 0) {
                 return Result.TIMED_OUT;
             }
-            if (accepts(Math.min(left, CONNECT_TIMEOUT_NANOS))) {
+            SocketChannel connection = connect(Math.min(left, CONNECT_TIMEOUT_NANOS));
+            if (connection != null) {
+                accepted = connection;
                 return Result.ACCEPTING;
             }
             left = deadline - System.nanoTime();
@@ -72,14 +76,33 @@ final class PortProbe {
         return Math.clamp(waitedNanos / SLOWDOWN, firstPause, maxPause);
     }
 
-    /** {@return whether the port accepted a connection within {@code timeoutNanos}} */
-    boolean accepts(long timeoutNanos) {
-        try (Socket s = new Socket()) {
+    /**
+     * {@return the connection with which the last {@link #await} found the port accepting, open and
+     * now the caller's; {@code null} when there is none}
+     */
+    SocketChannel takeAccepted() {
+        SocketChannel c = accepted;
+        accepted = null;
+        return c;
+    }
+
+    /** {@return a connection to the port made within {@code timeoutNanos}, {@code null} when none was} */
+    private SocketChannel connect(long timeoutNanos) {
+        SocketChannel channel = null;
+        try {
+            channel = SocketChannel.open();
             int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
-            s.connect(new InetSocketAddress(host, port), millis);
-            return true;
+            channel.socket().connect(new InetSocketAddress(host, port), millis);
+            return channel;
         } catch (IOException e) {
-            return false;
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // never connected: nothing to end
+                }
+            }
+            return null;
         }
     }
 

@@ -23,6 +23,8 @@ final class Run {
     final CompletableFuture<Void> finished = new CompletableFuture<>();
     /** Wakes the supervisor: the process exited or a stop was requested. */
     final CompletableFuture<Void> wake = new CompletableFuture<>();
+    /** The probe's connection, for the first request that waits for this start. */
+    final ProbedConnection probed = new ProbedConnection();
     /** {@link System#nanoTime()} when the start was decided; start_timeout counts from here. */
     final long decidedNanos = System.nanoTime();
 

@@ -1,6 +1,7 @@
 package io.gophermesh.route;
 
 import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -99,13 +100,14 @@ public final class Backend {
     /**
      * Starts the managed process if it is not accepting connections; a no-op for pure proxies.
      *
+     * @return the connection with which the start found the backend ready, for the first request
+     *         that waited for it (see {@link ManagedProcess#ensureReadyConnected()}); {@code null}
+     *         otherwise, and the caller connects
      * @throws ColdStartException when it cannot be made ready
      * @throws InterruptedException when interrupted while waiting
      */
-    public void ensureReady() throws ColdStartException, InterruptedException {
-        if (process != null) {
-            process.ensureReady();
-        }
+    public SocketChannel ensureReady() throws ColdStartException, InterruptedException {
+        return process == null ? null : process.ensureReadyConnected();
     }
 
     /** Counts an exchange that starts now; pair with {@link #end()}. */

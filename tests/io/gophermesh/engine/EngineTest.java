@@ -1,8 +1,12 @@
 package io.gophermesh.engine;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,6 +77,38 @@ class EngineTest {
             RouteStatus st = mesh.engine.status().get(String.valueOf(pub));
             assertEquals("Running", st.backends().getFirst().status());
             assertTrue(st.backends().getFirst().pid() > 0);
+        }
+    }
+
+    @Test
+    void theFirstRequestOfAColdStartRidesTheConnectionTheStartProbedWith() throws Exception {
+        int http = Ports.free();
+        int tcp = Ports.free();
+        int echo = Ports.free();
+        String echoJson = """
+                {"name": "echo", "cmd": "python3", "args": ["-u", "%s", "%d", "--delay", "0.2"], "internal_port": "%d"}"""
+                .formatted(Workers.dir().resolve("tcp/numbered_echo.py"), echo, echo);
+        String json = config(Ports.free(), ("\"%d\": {\"backends\": [%s]}, "
+                + "\"%d\": {\"protocol\": \"tcp\", \"backends\": [%s]}").formatted(
+                http, backendJson("api", Ports.free(), "--delay", "0.2"), tcp, echoJson));
+        try (MeshFixture mesh = new MeshFixture(dir, json, 0)) {
+            HttpResponse<String> r = MeshFixture.get(http, "/");
+            assertEquals(200, r.statusCode(), r.body());
+            // the backend's first accepted connection was the probe's: no second connect, no empty one
+            assertEquals("1", r.headers().firstValue("X-Connection").orElse(""));
+
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tcp)) {
+                s.setSoTimeout(20_000);
+                s.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                assertEquals("1 hello", in.readLine());
+            }
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tcp)) {
+                s.setSoTimeout(20_000);
+                s.getOutputStream().write("again\n".getBytes(StandardCharsets.US_ASCII));
+                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                assertEquals("2 again", in.readLine(), "later connections are the mesh's own");
+            }
         }
     }
 

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
@@ -69,6 +72,50 @@ class ManagedProcessStartTest {
         assertEquals(pids.getFirst(), snap.pid());
         assertNotNull(snap.startedAt());
         assertTrue(Ports.accepting(port));
+    }
+
+    @Test
+    void theFirstCallerThatWaitedGetsTheProbesConnection() throws Exception {
+        int port = Ports.free();
+        LogBuffer log = new LogBuffer();
+        ManagedProcess p = fixture.make(Fixture.backend(port, null, null, null, "server.py",
+                Integer.toString(port), "--delay-ms", "300"), log, Fixture.fast());
+
+        int callers = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(callers);
+        Queue<SocketChannel> handed = new ConcurrentLinkedQueue<>();
+        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
+        for (int i = 0; i < callers; i++) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    go.await();
+                    SocketChannel c = p.ensureReadyConnected();
+                    if (c != null) {
+                        handed.add(c);
+                    }
+                } catch (Throwable t) {
+                    errors.add(t);
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        go.countDown();
+        done.await();
+        assertTrue(errors.isEmpty(), () -> "callers failed: " + errors);
+        assertEquals(1, handed.size(), "one caller gets the connection, the others connect themselves");
+        try (SocketChannel c = handed.poll()) {
+            assertTrue(c.isConnected());
+            assertEquals(port, ((InetSocketAddress) c.getRemoteAddress()).getPort());
+            // the test server closes each connection it accepts: the end shows this one was accepted
+            assertEquals(-1, c.read(ByteBuffer.allocate(1)));
+        }
+        assertEquals(null, p.ensureReadyConnected(), "a caller that did not wait for the start connects itself");
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            Await.until(WAIT, "our own connection logged", () -> Fixture.count(log, "conn ") >= 2);
+        }
+        assertEquals(2, Fixture.count(log, "conn "), () -> "the probe's, handed over, and ours: " + log.lines());
     }
 
     @Test

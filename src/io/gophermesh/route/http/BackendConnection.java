@@ -67,6 +67,20 @@ final class BackendConnection implements AutoCloseable {
         SocketChannel channel = SocketChannel.open();
         try {
             channel.socket().connect(address, timeoutMillis);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return adopt(channel);
+    }
+
+    /**
+     * @param channel a connection already made, e.g. by the probe of a cold start; closed on failure
+     * @return the connection
+     * @throws IOException when the socket option cannot be set (the connection is gone)
+     */
+    static BackendConnection adopt(SocketChannel channel) throws IOException {
+        try {
             channel.socket().setTcpNoDelay(true);
             return new BackendConnection(channel);
         } catch (IOException | RuntimeException e) {

@@ -3,6 +3,7 @@ package io.gophermesh.route.http;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -191,8 +192,9 @@ final class ProxyHandler implements Handler {
         } catch (IOException e) {
             throw notReady(backend, pool, Exchange.describe(e));
         }
+        SocketChannel probed;
         try {
-            backend.ensureReady();
+            probed = backend.ensureReady();
         } catch (ColdStartException e) {
             throw new BackendFailure(BackendFailure.Kind.NOT_READY, e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -200,7 +202,7 @@ final class ProxyHandler implements Handler {
             throw new CloseConnectionException(backend.label() + ": interrupted while starting");
         }
         try {
-            return pool.connect(timeout);
+            return probed != null ? BackendConnection.adopt(probed) : pool.connect(timeout);
         } catch (ConnectException e) {
             throw notReady(backend, pool, "connection refused after start");
         } catch (SocketTimeoutException e) {

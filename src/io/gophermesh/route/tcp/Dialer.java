@@ -5,6 +5,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -67,8 +68,8 @@ final class Dialer {
             } catch (ConnectException refused) {
                 // refused: a managed backend may be stopped; ensureReady starts it (no-op for proxies)
                 try {
-                    backend.ensureReady();
-                    return new Dialed(backend, connect(address, timeout, watch));
+                    SocketChannel probed = backend.ensureReady();
+                    return new Dialed(backend, probed != null ? adopt(probed, watch) : connect(address, timeout, watch));
                 } catch (ColdStartException e) {
                     reasons.add(who + ": " + e.getMessage());
                 } catch (IOException e) {
@@ -88,6 +89,18 @@ final class Dialer {
             watch.connecting(socket);
             // the backend address is kept unresolved in config; resolve at each connect
             socket.connect(new InetSocketAddress(address.getHostString(), address.getPort()), timeout);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Uses a connection already made, e.g. by the probe of a cold start. */
+    private static Socket adopt(SocketChannel probed, Watch watch) throws IOException {
+        Socket socket = probed.socket();
+        try {
+            watch.connecting(socket);
             return socket;
         } catch (IOException e) {
             socket.close();
