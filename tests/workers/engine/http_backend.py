@@ -2,7 +2,7 @@
 """Test backend: HTTP server on 127.0.0.1:PORT answering its name and pid.
 
 Each answer says in X-Connection which accepted connection, counted from 1, carried it.
-Options: --delay SECONDS before binding; --starts FILE appends one line per start;
+Options: --delay SECONDS before binding; --drop-first closes the first accepted connection unread; --starts FILE appends one line per start;
 --grandchild starts a sleeping grandchild (to check tree kill); --exit-code N exits with N
 after printing to stderr instead of serving.
 """
@@ -21,6 +21,7 @@ ap.add_argument("--delay", type=float, default=0)
 ap.add_argument("--starts")
 ap.add_argument("--grandchild", action="store_true")
 ap.add_argument("--exit-code", type=int)
+ap.add_argument("--drop-first", action="store_true")
 a = ap.parse_args()
 
 if a.starts:
@@ -45,6 +46,11 @@ class H(http.server.BaseHTTPRequestHandler):
     def setup(self):
         super().setup()
         self.connection_number = next(connections)
+
+    def handle(self):
+        if a.drop_first and self.connection_number == 1:
+            return  # closed without reading: what a request sent on it meets is an end of stream
+        super().handle()
 
     def do_GET(self):
         body = f"{a.name} {os.getpid()}\n".encode()

@@ -113,6 +113,18 @@ class EngineTest {
     }
 
     @Test
+    void aProbesConnectionClosedByTheBackendIsRetriedOnAFreshOne() throws Exception {
+        int pub = Ports.free();
+        String json = config(Ports.free(), "\"%d\": {\"backends\": [%s]}".formatted(pub,
+                backendJson("picky", Ports.free(), "--delay", "0.2", "--drop-first")));
+        try (MeshFixture mesh = new MeshFixture(dir, json, 0)) {
+            HttpResponse<String> r = MeshFixture.get(pub, "/");
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("2", r.headers().firstValue("X-Connection").orElse(""));
+        }
+    }
+
+    @Test
     void earlyExitGives503WithTheBackendsLastLines() throws Exception {
         int pub = Ports.free();
         String json = config(Ports.free(), "\"%d\": {\"backends\": [%s]}".formatted(pub,

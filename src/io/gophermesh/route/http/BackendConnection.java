@@ -35,6 +35,8 @@ final class BackendConnection implements AutoCloseable {
     private final byte[] buf = new byte[BUFFER];
     private final byte[] copy = new byte[COPY_BUFFER];
     private final ByteBuffer probe = ByteBuffer.allocate(1);
+    /** Made by the probe of a cold start, not for this exchange: it may fail as an idle one can. */
+    private final boolean handedOver;
     private int pos;
     private int lim;
     private long received;
@@ -48,8 +50,9 @@ final class BackendConnection implements AutoCloseable {
 
     long idleSinceNanos;
 
-    private BackendConnection(SocketChannel channel) throws IOException {
+    private BackendConnection(SocketChannel channel, boolean handedOver) throws IOException {
         this.channel = channel;
+        this.handedOver = handedOver;
         this.socket = channel.socket();
         this.in = socket.getInputStream();
         this.out = new OutBuffer(socket.getOutputStream());
@@ -71,22 +74,31 @@ final class BackendConnection implements AutoCloseable {
             channel.close();
             throw e;
         }
-        return adopt(channel);
+        return wrap(channel, false);
     }
 
     /**
-     * @param channel a connection already made, e.g. by the probe of a cold start; closed on failure
+     * @param channel the connection with which a cold start found the backend ready; closed on failure
      * @return the connection
      * @throws IOException when the socket option cannot be set (the connection is gone)
      */
     static BackendConnection adopt(SocketChannel channel) throws IOException {
+        return wrap(channel, true);
+    }
+
+    private static BackendConnection wrap(SocketChannel channel, boolean handedOver) throws IOException {
         try {
             channel.socket().setTcpNoDelay(true);
-            return new BackendConnection(channel);
+            return new BackendConnection(channel, handedOver);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+    }
+
+    /** {@return whether this connection was made before its first exchange, by a cold start's probe} */
+    boolean handedOver() {
+        return handedOver;
     }
 
     /** {@return a buffer the exchange may use to copy bodies; owned by this connection} */

@@ -162,7 +162,8 @@ final class ProxyHandler implements Handler {
         backend.begin();
         try {
             try {
-                ex.run(pool, conn, reused);
+                // a connection made before the exchange (pooled, or the probe's) may have been closed meanwhile
+                ex.run(pool, conn, reused || conn.handedOver());
             } catch (BackendFailure f) {
                 if (f.kind() != BackendFailure.Kind.STALE || !ex.replayable()) {
                     throw f;
