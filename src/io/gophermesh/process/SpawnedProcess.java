@@ -31,14 +31,14 @@ final class SpawnedProcess extends Process {
     private final int pid;
     private final PosixSpawn spawner;
     private final Handle handle = new Handle();
-    private final Object lock = new Object();
-    // guarded by lock
-    private boolean reaped;
-    private ProcessHandle jdkHandle;
     private final OutputStream stdin;
     private final InputStream stdout;
     private final InputStream stderr;
     private final CompletableFuture<Integer> exitCode;
+    private final Object lock = new Object();
+    // guarded by lock
+    private boolean reaped;
+    private ProcessHandle jdkHandle;
 
     /**
      * @param program  the program started, for a log line

@@ -11,10 +11,14 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
@@ -45,26 +49,10 @@ class ManagedProcessStartTest {
         ManagedProcess p = fixture.make(Fixture.backend(port, null, null, null, "server.py",
                 Integer.toString(port), "--delay-ms", "300"), log, Fixture.fast());
 
-        int callers = 20;
-        CountDownLatch go = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(callers);
-        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-        for (int i = 0; i < callers; i++) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    go.await();
-                    p.ensureReady();
-                } catch (Throwable t) {
-                    errors.add(t);
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        go.countDown();
-        done.await();
-
-        assertTrue(errors.isEmpty(), () -> "callers failed: " + errors);
+        atOnce(20, () -> {
+            p.ensureReady();
+            return null;
+        });
         List<Long> pids = Fixture.startedPids(log);
         assertEquals(1, pids.size(), () -> "exactly one start expected, log: " + log.lines());
         ProcessSnapshot snap = p.snapshot();
@@ -81,31 +69,9 @@ class ManagedProcessStartTest {
         ManagedProcess p = fixture.make(Fixture.backend(port, null, null, null, "server.py",
                 Integer.toString(port), "--delay-ms", "300"), log, Fixture.fast());
 
-        int callers = 8;
-        CountDownLatch go = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(callers);
-        Queue<SocketChannel> handed = new ConcurrentLinkedQueue<>();
-        Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
-        for (int i = 0; i < callers; i++) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    go.await();
-                    SocketChannel c = p.ensureReadyConnected();
-                    if (c != null) {
-                        handed.add(c);
-                    }
-                } catch (Throwable t) {
-                    errors.add(t);
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        go.countDown();
-        done.await();
-        assertTrue(errors.isEmpty(), () -> "callers failed: " + errors);
+        List<SocketChannel> handed = atOnce(8, p::ensureReadyConnected).stream().filter(Objects::nonNull).toList();
         assertEquals(1, handed.size(), "one caller gets the connection, the others connect themselves");
-        try (SocketChannel c = handed.poll()) {
+        try (SocketChannel c = handed.getFirst()) {
             assertTrue(c.isConnected());
             assertEquals(port, ((InetSocketAddress) c.getRemoteAddress()).getPort());
             // the test server closes each connection it accepts: the end shows this one was accepted
@@ -216,5 +182,25 @@ class ManagedProcessStartTest {
         assertTrue(lines.stream().anyMatch(l -> l.endsWith("booting pid " + pid)), () -> "stdout line in " + lines);
         assertTrue(lines.stream().anyMatch(l -> l.contains("[mesh] pid " + pid + " ready on port " + port)),
                 () -> "ready line in " + lines);
+    }
+
+    /** Runs {@code call} on {@code callers} virtual threads released together; fails if any call threw. */
+    private static <T> List<T> atOnce(int callers, Callable<T> call) throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<T>> results = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < callers; i++) {
+                results.add(threads.submit(() -> {
+                    go.await();
+                    return call.call();
+                }));
+            }
+            go.countDown();
+        }
+        List<T> values = new ArrayList<>();
+        for (Future<T> r : results) {
+            values.add(r.get());
+        }
+        return values;
     }
 }

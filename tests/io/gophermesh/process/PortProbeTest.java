@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -52,8 +53,12 @@ class PortProbeTest {
             PortProbe.Result result = probe.await(new CompletableFuture<>(), now, now + Duration.ofSeconds(20).toNanos());
             assertEquals(PortProbe.Result.ACCEPTING, result);
             binder.join();
-            try (Socket probed = bound.get().accept()) {
+            try (SocketChannel kept = probe.takeAccepted(); Socket probed = bound.get().accept()) {
                 assertEquals(InetAddress.getLoopbackAddress(), probed.getInetAddress());
+                // the probe's connection is the one the server accepted, still open for a request
+                assertEquals(probed.getLocalPort(), ((InetSocketAddress) kept.getRemoteAddress()).getPort());
+                assertEquals(probed.getPort(), ((InetSocketAddress) kept.getLocalAddress()).getPort());
+                assertEquals(null, probe.takeAccepted(), "taken once");
             }
         } finally {
             binder.join();
