@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *                                  requests without bodies, answers with Content-Length, pooled
  *                                  backend connections, no header handling at all (a floor for
  *                                  scenario 1, not a proxy)
+ *   pipe PORT BACKEND_PORT         the least a TCP relay on virtual threads does: one connection to
+ *                                  the backend per client, bytes copied both ways by two threads,
+ *                                  each end passed on (a floor for scenario 4, not a proxy)
  *   connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS [PACE_MS]
  *                                  new connection + one echo exchange per iteration, CONC threads;
  *                                  with PACE_MS each thread starts one exchange every PACE_MS
@@ -41,7 +46,7 @@ public final class BenchTool {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BenchTool echo PORT | sink PORT | relay PORT BACKEND_PORT | connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS [PACE_MS]");
+            System.err.println("usage: BenchTool echo PORT | sink PORT | relay PORT BACKEND_PORT | pipe PORT BACKEND_PORT | connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS [PACE_MS]");
             System.exit(2);
         }
         switch (args[0]) {
@@ -50,6 +55,10 @@ public final class BenchTool {
             case "relay" -> {
                 Relay relay = new Relay(new InetSocketAddress(LOOPBACK, Integer.parseInt(args[2])));
                 serve(Integer.parseInt(args[1]), relay::handle);
+            }
+            case "pipe" -> {
+                InetSocketAddress backend = new InetSocketAddress(LOOPBACK, Integer.parseInt(args[2]));
+                serve(Integer.parseInt(args[1]), client -> pipe(client, backend));
             }
             case "connrate" -> connrate(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
                     Double.parseDouble(args[3]), Double.parseDouble(args[4]), Integer.parseInt(args[5]),
@@ -90,6 +99,43 @@ public final class BenchTool {
         int n;
         while ((n = in.read(buf)) > 0) {
             out.write(buf, 0, n);
+        }
+    }
+
+    private static void pipe(Socket client, InetSocketAddress backend) throws IOException {
+        // no proxy: a plain socket skips the SOCKS layer and its proxy selection on every connect
+        try (Socket server = new Socket(Proxy.NO_PROXY)) {
+            server.connect(backend);
+            server.setTcpNoDelay(true);
+            AtomicInteger open = new AtomicInteger(2);
+            Thread up = Thread.ofVirtual().start(() -> copy(client, server, open));
+            copy(server, client, open);
+            try {
+                up.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Copies until end of stream, then passes the end on, unless the other direction has ended
+     * too: then the close that follows sends it.
+     */
+    private static void copy(Socket from, Socket to, AtomicInteger open) {
+        byte[] buf = new byte[8 * 1024];
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                out.write(buf, 0, n);
+            }
+            if (open.decrementAndGet() > 0) {
+                to.shutdownOutput();
+            }
+        } catch (IOException e) {
+            // a reset is part of load testing: the other side's copy ends too
         }
     }
 
