@@ -6,8 +6,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,10 +28,9 @@ public final class ManagedProcess {
     private enum Outcome { READY, EXITED, TIMEOUT, STOPPED, SPAWN_FAILED }
 
     private final String label;
-    private final Path workDir;
     private final LogBuffer log;
     private final Timing timing;
-    private final List<String> command;
+    private final Launch launch;
     private final int port;
     private final PortProbe probe;
     private final Duration startTimeout;
@@ -75,27 +72,12 @@ public final class ManagedProcess {
     }
 
     ManagedProcess(String label, BackendConfig config, LogBuffer log, Path workDir, Timing timing) {
-        this.workDir = workDir;
-        if (!config.isManaged()) {
-            throw new IllegalArgumentException(label + ": cmd \"" + config.cmd() + "\" is not a program to start");
-        }
+        this.launch = Launch.of(label, config, workDir);
         this.label = label;
         this.log = log;
         this.timing = timing;
-        List<String> cmd = new ArrayList<>();
-        cmd.add(config.cmd());
-        if (config.args() != null) {
-            cmd.addAll(config.args());
-        }
-        this.command = List.copyOf(cmd);
-        String host = config.internalHost() == null || config.internalHost().isBlank()
-                ? "127.0.0.1" : config.internalHost();
-        try {
-            this.port = config.port();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(label + ": internal_port \"" + config.internalPort() + "\" is not a port", e);
-        }
-        this.probe = new PortProbe(host, port, timing);
+        this.port = launch.port();
+        this.probe = new PortProbe(launch.host(), port, timing);
         this.startTimeout = config.effectiveStartTimeout();
         this.idle = new IdleClock(config.idleTimeout());
         this.crashLoop = new CrashLoop(timing, config.effectiveMaxStartFailures());
@@ -289,14 +271,10 @@ public final class ManagedProcess {
     private void superviseRun(Run run) {
         Process process;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command);
-            if (workDir != null) {
-                builder.directory(workDir.toFile());
-            }
-            process = Spawner.start(builder);
+            process = launch.start();
         } catch (IOException e) {
-            note("cannot start " + String.join(" ", command) + ": " + e.getMessage());
-            finish(run, Outcome.SPAWN_FAILED, label + ": cannot start " + command.getFirst() + ": " + e.getMessage());
+            note("cannot start " + launch.line() + ": " + e.getMessage());
+            finish(run, Outcome.SPAWN_FAILED, label + ": cannot start " + launch.program() + ": " + e.getMessage());
             return;
         }
         lock.lock();
@@ -309,7 +287,7 @@ public final class ManagedProcess {
             lock.unlock();
         }
         run.exit.thenRun(() -> run.wake.complete(null));
-        note("started pid " + run.pid + ": " + String.join(" ", command));
+        note("started pid " + run.pid + ": " + launch.line());
         try {
             process.getOutputStream().close();
         } catch (IOException e) {
