@@ -19,14 +19,14 @@ find_java() {
     return 1
 }
 
-# How the mesh is started: through the launcher beside the jar (target/mesh: the shipped JVM
-# options and AOT cache; it reads MESH_JAVA_OPTS itself and appends it last), on the JDK find_java
-# chose; or, when the jar has no launcher beside it (e.g. MESH_JAR=/tmp/baseline.jar), as
-# `java $MESH_JAVA_OPTS -jar JAR`. Sets MESH_CMD (array) and MESH_HOW (one line for the log).
 launcher_opts() { # JAR: the JVM options of the launcher beside JAR (the GC and heap the mesh runs with)
     sed -n 's/^exec "\$home\/bin\/java" \(.*\) "\$@"$/\1/p' "$(dirname "$1")/mesh" 2>/dev/null
 }
 
+# How the mesh is started: through the launcher beside the jar (target/mesh: the shipped JVM
+# options and AOT cache; it reads MESH_JAVA_OPTS itself and appends it last), on the JDK find_java
+# chose; or, when the jar has no launcher beside it (e.g. MESH_JAR=/tmp/baseline.jar), as
+# `java $MESH_JAVA_OPTS -jar JAR`. Sets MESH_CMD (array) and MESH_HOW (one line for the log).
 mesh_command() { # JAVA JAR
     local java=$1 jar=$2 launcher
     launcher=$(dirname "$jar")/mesh

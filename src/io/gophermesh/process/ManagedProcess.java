@@ -31,7 +31,6 @@ public final class ManagedProcess {
     private final LogBuffer log;
     private final Timing timing;
     private final Launch launch;
-    private final int port;
     private final PortProbe probe;
     private final Duration startTimeout;
     private final IdleClock idle;
@@ -76,8 +75,7 @@ public final class ManagedProcess {
         this.label = label;
         this.log = log;
         this.timing = timing;
-        this.port = launch.port();
-        this.probe = new PortProbe(launch.host(), port, timing);
+        this.probe = new PortProbe(launch.host(), launch.port(), timing);
         this.startTimeout = config.effectiveStartTimeout();
         this.idle = new IdleClock(config.idleTimeout());
         this.crashLoop = new CrashLoop(timing, config.effectiveMaxStartFailures());
@@ -309,23 +307,24 @@ public final class ManagedProcess {
             // the waiting requests go first: writing the log line is not on their way
             run.probed.offer(probe.takeAccepted());
             run.ready.complete(null);
-            note("pid " + run.pid + " ready on port " + port + " after " + Durations.millis(waited));
+            note("pid " + run.pid + " ready on port " + launch.port() + " after " + Durations.millis(waited));
             outcome = watch(run);
         }
         String failure = null;
         if (outcome == Outcome.TIMEOUT) {
-            failure = label + ": port " + port + " not ready after " + Durations.millis(startTimeout);
-            note("stopping pid " + run.pid + ": port " + port + " not ready after " + Durations.millis(startTimeout));
+            failure = label + ": port " + launch.port() + " not ready after " + Durations.millis(startTimeout);
+            note("stopping pid " + run.pid + ": port " + launch.port() + " not ready after "
+                    + Durations.millis(startTimeout));
             ProcessTree.stop(process.toHandle(), timing.killGrace());
         } else if (outcome == Outcome.STOPPED) {
             note("stopping pid " + run.pid + ": " + run.stopReason);
             ProcessTree.stop(process.toHandle(), run.stopGrace);
-            failure = label + ": stopped before port " + port + " was ready (" + run.stopReason + ")";
+            failure = label + ": stopped before port " + launch.port() + " was ready (" + run.stopReason + ")";
         }
         String code = run.reap(timing.drain(), label);
         note("pid " + run.pid + " exited with code " + code);
         if (outcome == Outcome.EXITED && !run.seenReady) {
-            failure = label + ": exited with code " + code + " before port " + port + " was ready";
+            failure = label + ": exited with code " + code + " before port " + launch.port() + " was ready";
         }
         finish(run, outcome, failure);
     }
@@ -398,7 +397,7 @@ public final class ManagedProcess {
                 current = null;
             }
             error = run.ready.isDone() ? null : new ColdStartException(
-                    failure != null ? failure : label + ": stopped before port " + port + " was ready",
+                    failure != null ? failure : label + ": stopped before port " + launch.port() + " was ready",
                     log.tail(LAST_LINES), crashLoop.waitLeft(now));
         } finally {
             lock.unlock();

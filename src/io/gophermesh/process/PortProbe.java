@@ -95,13 +95,7 @@ final class PortProbe {
             channel.socket().connect(new InetSocketAddress(host, port), millis);
             return channel;
         } catch (IOException e) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // never connected: nothing to end
-                }
-            }
+            ProbedConnection.close(channel);
             return null;
         }
     }

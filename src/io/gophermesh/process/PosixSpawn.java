@@ -172,8 +172,8 @@ final class PosixSpawn {
             fds[3] = -1;
             FileInputStream stderr = ends.input(fds[5]);
             fds[5] = -1;
-            return new SpawnedProcess(pid, command.getFirst(), blocking.output(stdin), blocking.input(stdout), blocking.input(stderr),
-                    this, watchdog);
+            return new SpawnedProcess(pid, command.getFirst(), blocking.output(stdin), blocking.input(stdout),
+                    blocking.input(stderr), this, watchdog);
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -79,7 +79,8 @@ final class Watchdog {
             return true;
         } catch (IOException e) {
             live.remove(pid);
-            LOG.log(WARNING, "pid " + pid + " (" + program.get() + ") will not be stopped if the mesh is killed: " + e.getMessage());
+            LOG.log(WARNING, "pid " + pid + " (" + program.get() + ") will not be stopped if the mesh is killed: "
+                    + e.getMessage());
             return false;
         }
     }

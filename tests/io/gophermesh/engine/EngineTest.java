@@ -97,18 +97,17 @@ class EngineTest {
             // the backend's first accepted connection was the probe's: no second connect, no empty one
             assertEquals("1", r.headers().firstValue("X-Connection").orElse(""));
 
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tcp)) {
-                s.setSoTimeout(20_000);
-                s.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-                assertEquals("1 hello", in.readLine());
-            }
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), tcp)) {
-                s.setSoTimeout(20_000);
-                s.getOutputStream().write("again\n".getBytes(StandardCharsets.US_ASCII));
-                BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
-                assertEquals("2 again", in.readLine(), "later connections are the mesh's own");
-            }
+            assertEquals("1 hello", echoOnce(tcp, "hello"));
+            assertEquals("2 again", echoOnce(tcp, "again"), "later connections are the mesh's own");
+        }
+    }
+
+    /** Sends {@code line} on a new connection to {@code port} and returns the line that comes back. */
+    private static String echoOnce(int port, String line) throws Exception {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
         }
     }
 

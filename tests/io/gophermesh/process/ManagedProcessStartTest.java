@@ -2,6 +2,7 @@ package io.gophermesh.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,7 +78,7 @@ class ManagedProcessStartTest {
             // the test server closes each connection it accepts: the end shows this one was accepted
             assertEquals(-1, c.read(ByteBuffer.allocate(1)));
         }
-        assertEquals(null, p.ensureReadyConnected(), "a caller that did not wait for the start connects itself");
+        assertNull(p.ensureReadyConnected(), "a caller that did not wait for the start connects itself");
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             Await.until(WAIT, "our own connection logged", () -> Fixture.count(log, "conn ") >= 2);
         }

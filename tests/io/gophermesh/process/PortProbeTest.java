@@ -1,6 +1,7 @@
 package io.gophermesh.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -58,7 +59,7 @@ class PortProbeTest {
                 // the probe's connection is the one the server accepted, still open for a request
                 assertEquals(probed.getLocalPort(), ((InetSocketAddress) kept.getRemoteAddress()).getPort());
                 assertEquals(probed.getPort(), ((InetSocketAddress) kept.getLocalAddress()).getPort());
-                assertEquals(null, probe.takeAccepted(), "taken once");
+                assertNull(probe.takeAccepted(), "taken once");
             }
         } finally {
             binder.join();

@@ -208,6 +208,19 @@ class PosixSpawnTest {
     @Test
     void theChildsHandleSignalsItOnlyUntilItIsReaped() throws Exception {
         Process p = spawn.start(new ProcessBuilder("sleep", "30"), null);
+        try {
+            handleOfALiveChild(p);
+        } finally {
+            p.destroyForcibly();
+        }
+
+        Process quick = spawn.start(new ProcessBuilder("true"), null);
+        assertEquals(0, quick.waitFor());
+        assertTrue(quick.toHandle().info().command().isEmpty(), "nothing is known of a reaped child");
+        assertEquals(0, quick.toHandle().descendants().count());
+    }
+
+    private static void handleOfALiveChild(Process p) throws Exception {
         ProcessHandle h = p.toHandle();
         assertEquals(p.pid(), h.pid());
         assertTrue(h.isAlive());
@@ -219,11 +232,6 @@ class PosixSpawnTest {
         assertFalse(h.isAlive());
         assertFalse(h.destroy(), "a reaped child's pid may be another process's: no signal");
         assertTrue(h.parent().isEmpty());
-
-        Process quick = spawn.start(new ProcessBuilder("true"), null);
-        assertEquals(0, quick.waitFor());
-        assertTrue(quick.toHandle().info().command().isEmpty(), "nothing is known of a reaped child");
-        assertEquals(0, quick.toHandle().descendants().count());
     }
 
     /** Targets of this JVM's descriptors that are pipes, e.g. {@code pipe:[12345]}. */

@@ -69,7 +69,8 @@ final class Dialer {
                 // refused: a managed backend may be stopped; ensureReady starts it (no-op for proxies)
                 try {
                     SocketChannel probed = backend.ensureReady();
-                    return new Dialed(backend, probed != null ? adopt(probed, watch) : connect(address, timeout, watch));
+                    Socket socket = probed != null ? adopt(probed, watch) : connect(address, timeout, watch);
+                    return new Dialed(backend, socket);
                 } catch (ColdStartException e) {
                     reasons.add(who + ": " + e.getMessage());
                 } catch (IOException e) {
