@@ -1,6 +1,5 @@
 package io.gophermesh.process;
 
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -25,17 +24,17 @@ public final class ManagedProcess {
     private static final System.Logger LOG = System.getLogger("io.gophermesh.process");
     private static final int LAST_LINES = 10;
 
-    private enum Outcome { READY, EXITED, TIMEOUT, STOPPED, SPAWN_FAILED }
-
     private final String label;
     private final LogBuffer log;
     private final Timing timing;
     private final Launch launch;
-    private final PortProbe probe;
-    private final Duration startTimeout;
     private final IdleClock idle;
+    private final RunSupervisor supervisor;
 
-    /** Guards the three fields below and the runs' mutable fields; never held while waiting. */
+    /**
+     * Guards the three fields below and the runs' mutable fields, here and in the supervisor; never
+     * held while waiting.
+     */
     private final ReentrantLock lock = new ReentrantLock();
     private final CrashLoop crashLoop;
     private Run current;
@@ -75,9 +74,8 @@ public final class ManagedProcess {
         this.label = label;
         this.log = log;
         this.timing = timing;
-        this.probe = new PortProbe(launch.host(), launch.port(), timing);
-        this.startTimeout = config.effectiveStartTimeout();
         this.idle = new IdleClock(config.idleTimeout());
+        this.supervisor = new RunSupervisor(label, log, timing, launch, config.effectiveStartTimeout(), idle, lock);
         this.crashLoop = new CrashLoop(timing, config.effectiveMaxStartFailures());
     }
 
@@ -253,7 +251,8 @@ public final class ManagedProcess {
     /** The life of one run, on its own virtual thread; whatever goes wrong, the run finishes. */
     private void supervise(Run run) {
         try {
-            superviseRun(run);
+            RunSupervisor.Ending ending = supervisor.superviseRun(run);
+            finish(run, ending.outcome(), ending.failure());
         } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, label + ": supervision failed", e);
             Process process = run.process;
@@ -261,119 +260,13 @@ public final class ManagedProcess {
                 ProcessTree.kill(process.toHandle());
             }
             if (!run.finished.isDone()) {
-                finish(run, Outcome.SPAWN_FAILED, label + ": supervision failed: " + e);
-            }
-        }
-    }
-
-    private void superviseRun(Run run) {
-        Process process;
-        try {
-            process = launch.start();
-        } catch (IOException e) {
-            note("cannot start " + launch.line() + ": " + e.getMessage());
-            finish(run, Outcome.SPAWN_FAILED, label + ": cannot start " + launch.program() + ": " + e.getMessage());
-            return;
-        }
-        lock.lock();
-        try {
-            run.process = process;
-            run.pid = process.pid();
-            run.startedAt = Instant.now();
-            run.exit = process.onExit();
-        } finally {
-            lock.unlock();
-        }
-        run.exit.thenRun(() -> run.wake.complete(null));
-        note("started pid " + run.pid + ": " + launch.line());
-        try {
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            // the backend gets no stdin either way
-        }
-        run.out = OutputPump.start(process.getInputStream(), log, label, "stdout");
-        run.err = OutputPump.start(process.getErrorStream(), log, label, "stderr");
-
-        Outcome outcome = awaitPort(run);
-        if (outcome == Outcome.READY) {
-            lock.lock();
-            try {
-                run.seenReady = true;
-                idle.touch();
-            } finally {
-                lock.unlock();
-            }
-            Duration waited = Duration.ofNanos(System.nanoTime() - run.decidedNanos);
-            // the waiting requests go first: writing the log line is not on their way
-            run.probed.offer(probe.takeAccepted());
-            run.ready.complete(null);
-            note("pid " + run.pid + " ready on port " + launch.port() + " after " + Durations.millis(waited));
-            outcome = watch(run);
-        }
-        String failure = null;
-        if (outcome == Outcome.TIMEOUT) {
-            failure = label + ": port " + launch.port() + " not ready after " + Durations.millis(startTimeout);
-            note("stopping pid " + run.pid + ": port " + launch.port() + " not ready after "
-                    + Durations.millis(startTimeout));
-            ProcessTree.stop(process.toHandle(), timing.killGrace());
-        } else if (outcome == Outcome.STOPPED) {
-            note("stopping pid " + run.pid + ": " + run.stopReason);
-            ProcessTree.stop(process.toHandle(), run.stopGrace);
-            failure = label + ": stopped before port " + launch.port() + " was ready (" + run.stopReason + ")";
-        }
-        String code = run.reap(timing.drain(), label);
-        note("pid " + run.pid + " exited with code " + code);
-        if (outcome == Outcome.EXITED && !run.seenReady) {
-            failure = label + ": exited with code " + code + " before port " + launch.port() + " was ready";
-        }
-        finish(run, outcome, failure);
-    }
-
-    /** Probes the port until it accepts, the process exits, a stop is asked for, or time runs out. */
-    private Outcome awaitPort(Run run) {
-        PortProbe.Result result = probe.await(run.wake, run.decidedNanos, run.decidedNanos + startTimeout.toNanos());
-        if (result == PortProbe.Result.ACCEPTING && run.wake.isDone()) {
-            // something else could hold the port: only our live process counts
-            ProbedConnection.close(probe.takeAccepted());
-            return endedOutcome(run);
-        }
-        return switch (result) {
-            case ACCEPTING -> Outcome.READY;
-            case WOKEN -> endedOutcome(run);
-            case TIMED_OUT -> Outcome.TIMEOUT;
-            case INTERRUPTED -> stopOnInterrupt(run);
-        };
-    }
-
-    /** Waits while the backend serves, until it exits, a stop is asked for, or it idles too long. */
-    private Outcome watch(Run run) {
-        while (true) {
-            long waitNanos;
-            lock.lock();
-            try {
-                if (run.stopRequested()) {
-                    return Outcome.STOPPED;
-                }
-                if (run.exited()) {
-                    return Outcome.EXITED;
-                }
-                waitNanos = idle.nanosUntilIdle();
-                if (waitNanos == 0) {
-                    // decided under the lock: an ensureReady from now on waits for this stop
-                    run.requestStop(timing.killGrace(), "idle for " + Durations.millis(idle.timeout()));
-                    return Outcome.STOPPED;
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (!PortProbe.sleepOn(run.wake, waitNanos)) {
-                return stopOnInterrupt(run);
+                finish(run, RunSupervisor.Outcome.SPAWN_FAILED, label + ": supervision failed: " + e);
             }
         }
     }
 
     /** Accounts for a finished run, lets the next one start, and answers its waiters. */
-    private void finish(Run run, Outcome outcome, String failure) {
+    private void finish(Run run, RunSupervisor.Outcome outcome, String failure) {
         ColdStartException error;
         String event = null;
         lock.lock();
@@ -403,37 +296,12 @@ public final class ManagedProcess {
             lock.unlock();
         }
         if (event != null) {
-            note(event);
+            supervisor.note(event);
         }
         if (error != null) {
             run.ready.completeExceptionally(error);
         }
         run.finished.complete(null);
-    }
-
-    private Outcome endedOutcome(Run run) {
-        lock.lock();
-        try {
-            return run.stopRequested() ? Outcome.STOPPED : Outcome.EXITED;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private Outcome stopOnInterrupt(Run run) {
-        lock.lock();
-        try {
-            run.requestStop(timing.killGrace(), "supervisor interrupted");
-            return Outcome.STOPPED;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Appends a {@code [mesh]} line to the backend's log and logs it under the label. */
-    private void note(String event) {
-        log.append(OutputPump.stamped("[mesh] " + event));
-        LOG.log(Level.INFO, () -> label + ": " + event);
     }
 
     private void await(CompletableFuture<Void> future) throws ColdStartException, InterruptedException {

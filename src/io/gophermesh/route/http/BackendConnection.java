@@ -2,14 +2,12 @@ package io.gophermesh.route.http;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One HTTP/1.1 connection to a backend, used by one exchange at a time: it writes request bytes,
@@ -17,10 +15,6 @@ import java.nio.charset.StandardCharsets;
  * no request or response beyond a small read buffer, so bodies of any size stream through it.
  */
 final class BackendConnection implements AutoCloseable {
-    /** Longest response head accepted from a backend. */
-    static final int MAX_HEAD = 64 * 1024;
-
-    private static final int BUFFER = 16 * 1024;
     /** Body copy buffer: large pieces mean fewer socket calls on both sides of the proxy. */
     static final int COPY_BUFFER = 64 * 1024;
     private static final int NONE = 0;
@@ -30,17 +24,12 @@ final class BackendConnection implements AutoCloseable {
 
     private final SocketChannel channel;
     private final Socket socket;
-    private final InputStream in;
+    private final InBuffer in;
     private final OutBuffer out;
-    private final byte[] buf = new byte[BUFFER];
     private final byte[] copy = new byte[COPY_BUFFER];
     private final ByteBuffer probe = ByteBuffer.allocate(1);
     /** Made by the probe of a cold start, not for this exchange: it may fail as an idle one can. */
     private final boolean handedOver;
-    private int pos;
-    private int lim;
-    private long received;
-    private int timeoutMillis = -1;
 
     private int mode = NONE;
     private long remaining;
@@ -54,7 +43,7 @@ final class BackendConnection implements AutoCloseable {
         this.channel = channel;
         this.handedOver = handedOver;
         this.socket = channel.socket();
-        this.in = socket.getInputStream();
+        this.in = new InBuffer(socket);
         this.out = new OutBuffer(socket.getOutputStream());
     }
 
@@ -108,12 +97,12 @@ final class BackendConnection implements AutoCloseable {
 
     /** {@return bytes received from the backend since {@link #startExchange()}} */
     long received() {
-        return received;
+        return in.received();
     }
 
     /** Resets the per-exchange state before a new request is written. */
     void startExchange() {
-        received = 0;
+        in.resetReceived();
         mode = NONE;
         bodyDone = false;
     }
@@ -143,7 +132,7 @@ final class BackendConnection implements AutoCloseable {
 
     /** {@return whether nothing known without a socket call rules the connection out} */
     private boolean looksOpen() {
-        return !broken && pos == lim && channel.isOpen();
+        return !broken && in.buffered() == 0 && channel.isOpen();
     }
 
     /** Sends what is held and then {@code bytes[off, off + len)}, now (see {@link OutBuffer#send}). */
@@ -178,10 +167,7 @@ final class BackendConnection implements AutoCloseable {
      * @param millis 0 for none
      */
     void readTimeout(int millis) throws IOException {
-        if (millis != timeoutMillis) {
-            socket.setSoTimeout(millis);
-            timeoutMillis = millis;
-        }
+        in.readTimeout(millis);
     }
 
     /**
@@ -194,25 +180,7 @@ final class BackendConnection implements AutoCloseable {
      * @throws ProtocolException when the head is malformed or too large
      */
     ResponseHead readHead(long deadlineNanos) throws IOException {
-        int budget = MAX_HEAD;
-        String statusLine = readLine(deadlineNanos);
-        budget -= statusLine.length();
-        ResponseHead head = ResponseHead.parseStatusLine(statusLine);
-        while (true) {
-            // header lines are cut straight from the read buffer: no line string to split again
-            int lf = bufferLine(deadlineNanos);
-            int start = pos;
-            int end = lf > start && buf[lf - 1] == '\r' ? lf - 1 : lf;
-            pos = lf + 1;
-            budget -= end - start + 2;
-            if (budget < 0) {
-                throw new ProtocolException("response head larger than " + MAX_HEAD + " bytes");
-            }
-            if (end == start) {
-                return head;
-            }
-            head.addLine(buf, start, end);
-        }
+        return in.readHead(deadlineNanos);
     }
 
     /**
@@ -267,7 +235,7 @@ final class BackendConnection implements AutoCloseable {
                     bodyDone = true;
                     return -1;
                 }
-                int n = read(dst, off, (int) Math.min(len, remaining));
+                int n = in.read(dst, off, (int) Math.min(len, remaining));
                 if (n < 0) {
                     throw new EOFException("backend closed the connection with " + remaining + " body bytes missing");
                 }
@@ -282,7 +250,7 @@ final class BackendConnection implements AutoCloseable {
                 return readChunked(dst, off, len);
             }
             case TO_CLOSE -> {
-                int n = read(dst, off, len);
+                int n = in.read(dst, off, len);
                 if (n < 0) {
                     bodyDone = true;
                 }
@@ -303,35 +271,9 @@ final class BackendConnection implements AutoCloseable {
      */
     int available() {
         if (mode == CHUNKED && remaining == 0 && !bodyDone) {
-            return nextChunkReady() ? 1 : 0;
+            return in.chunkHeaderReady(chunkStarted) ? 1 : 0;
         }
-        try {
-            return lim - pos + in.available();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    /** Takes in what the socket holds without waiting, then checks the framing of the next chunk. */
-    private boolean nextChunkReady() {
-        try {
-            int ready = in.available();
-            if (ready > 0) {
-                if (pos > 0) {
-                    System.arraycopy(buf, pos, buf, 0, lim - pos);
-                    lim -= pos;
-                    pos = 0;
-                }
-                int n = lim < buf.length ? in.read(buf, lim, Math.min(ready, buf.length - lim)) : 0;
-                if (n > 0) {
-                    lim += n;
-                    received += n;
-                }
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return Chunks.headerComplete(buf, pos, lim, chunkStarted);
+        return in.available();
     }
 
     /**
@@ -340,12 +282,12 @@ final class BackendConnection implements AutoCloseable {
      * @return bytes read, -1 at end of stream
      */
     int readRaw(byte[] dst) throws IOException {
-        return read(dst, 0, dst.length);
+        return in.read(dst, 0, dst.length);
     }
 
     /** {@return whether it can go back to the pool} */
     boolean reusable() {
-        return !broken && channel.isOpen() && pos == lim;
+        return !broken && channel.isOpen() && in.buffered() == 0;
     }
 
     @Override
@@ -364,90 +306,27 @@ final class BackendConnection implements AutoCloseable {
         }
         if (remaining == 0) {
             if (chunkStarted) {
-                String crlf = readLine(0);
+                String crlf = in.readLine(0);
                 if (!crlf.isEmpty()) {
                     throw new ProtocolException("chunk not followed by CRLF");
                 }
             }
             chunkStarted = true;
-            remaining = Chunks.parseSize(readLine(0));
+            remaining = Chunks.parseSize(in.readLine(0));
             if (remaining == 0) {
                 // trailers are dropped: a proxy may only forward them if it announces them in advance
-                while (!readLine(0).isEmpty()) {
+                while (!in.readLine(0).isEmpty()) {
                     continue;
                 }
                 bodyDone = true;
                 return -1;
             }
         }
-        int n = read(dst, off, (int) Math.min(len, remaining));
+        int n = in.read(dst, off, (int) Math.min(len, remaining));
         if (n < 0) {
             throw new EOFException("backend closed the connection inside a chunk");
         }
         remaining -= n;
         return n;
-    }
-
-    private int read(byte[] dst, int off, int len) throws IOException {
-        if (pos < lim) {
-            int n = Math.min(len, lim - pos);
-            System.arraycopy(buf, pos, dst, off, n);
-            pos += n;
-            return n;
-        }
-        int n = in.read(dst, off, len);
-        if (n > 0) {
-            received += n;
-        }
-        return n;
-    }
-
-    private String readLine(long deadlineNanos) throws IOException {
-        int lf = bufferLine(deadlineNanos);
-        int end = lf > pos && buf[lf - 1] == '\r' ? lf - 1 : lf;
-        String line = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
-        pos = lf + 1;
-        return line;
-    }
-
-    /**
-     * Reads until a whole line starts at {@code pos}.
-     *
-     * @return the index of the line's LF in {@code buf}
-     */
-    private int bufferLine(long deadlineNanos) throws IOException {
-        int scanned = pos;
-        while (true) {
-            for (int i = scanned; i < lim; i++) {
-                if (buf[i] == '\n') {
-                    return i;
-                }
-            }
-            int kept = lim - pos;
-            if (pos > 0) {
-                System.arraycopy(buf, pos, buf, 0, kept);
-                pos = 0;
-                lim = kept;
-            }
-            if (lim == buf.length) {
-                throw new ProtocolException("response line longer than " + buf.length + " bytes");
-            }
-            scanned = lim;
-            if (deadlineNanos != 0) {
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    throw new SocketTimeoutException("no response head in time");
-                }
-                readTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000)));
-            }
-            int n = in.read(buf, lim, buf.length - lim);
-            if (n < 0) {
-                throw new EOFException(received == 0
-                        ? "backend closed the connection without a response"
-                        : "backend closed the connection inside the response head");
-            }
-            lim += n;
-            received += n;
-        }
     }
 }

@@ -2,7 +2,6 @@ package io.gophermesh.route.http;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
@@ -25,8 +24,6 @@ import io.helidon.webserver.http.ServerResponse;
  * got, which decides whether another backend may still be tried.
  */
 final class Exchange {
-    /** How long to wait for a backend's {@code 100 Continue} before sending the body anyway. */
-    static final Duration CONTINUE_WAIT = Duration.ofSeconds(1);
     private static final HeaderName IDEMPOTENCY_KEY = HeaderNames.create("idempotency-key", "Idempotency-Key");
 
     private final RouteContext ctx;
@@ -34,16 +31,11 @@ final class Exchange {
     private final ServerResponse res;
     private final boolean head;
     private final boolean idempotent;
-    private final boolean hasBody;
-    private final boolean chunkedBody;
-    private final boolean expectContinue;
+    private final RequestBody requestBody;
     private final boolean corsApplied;
     private final String clientIp;
-    private final long contentLength;
 
     private boolean written;
-    private long bodyRead;
-    private boolean bodyDone;
     private boolean awaitingHead;
     // the backend connection went back to its pool (or was closed) after its response was read
     private boolean recycled;
@@ -66,13 +58,8 @@ final class Exchange {
         Method method = req.prologue().method();
         this.head = Method.HEAD.equals(method);
         this.idempotent = isIdempotent(method.text()) || h.contains(IDEMPOTENCY_KEY);
-        this.chunkedBody = h.contains(HeaderNames.TRANSFER_ENCODING);
-        long length = h.contentLength().orElse(-1);
-        this.hasBody = chunkedBody || length > 0;
-        this.bodyDone = !hasBody;
-        this.expectContinue = hasBody && HopByHop.hasToken(h.values(HeaderNames.EXPECT), "100-continue");
+        this.requestBody = new RequestBody(req, ctx.metrics());
         this.clientIp = clientIp;
-        this.contentLength = length;
     }
 
     /** {@return the status sent to the client, 0 before one was sent} */
@@ -82,7 +69,7 @@ final class Exchange {
 
     /** {@return the client body was not read to its end, so the client connection must close after the answer} */
     boolean bodyPending() {
-        return !bodyDone;
+        return !requestBody.done();
     }
 
     /**
@@ -90,7 +77,7 @@ final class Exchange {
      *         client body was not consumed, and the method is idempotent or nothing reached a backend
      */
     boolean replayable() {
-        return !committed && bodyRead == 0 && (idempotent || !written);
+        return !committed && requestBody.bytesRead() == 0 && (idempotent || !written);
     }
 
     /**
@@ -107,21 +94,9 @@ final class Exchange {
         try {
             written = true;
             // encoded straight into the connection's send buffer, again for each attempt
-            RequestHead.write(conn.out(), req.prologue(), req.headers(), clientIp, contentLength, chunkedBody,
-                    expectContinue, false);
-            ResponseHead early = null;
-            if (hasBody) {
-                if (expectContinue) {
-                    conn.flush();
-                    early = awaitContinue(conn);
-                }
-                if (early == null) {
-                    early = sendBody(conn);
-                }
-            }
-            if (!hasBody) {
-                conn.flush();
-            }
+            RequestHead.write(conn.out(), req.prologue(), req.headers(), clientIp, requestBody.contentLength(),
+                    requestBody.chunked(), requestBody.expectContinue(), false);
+            ResponseHead early = requestBody.send(conn);
             ResponseHead answer = early != null ? early : finalHead(conn);
             relay(pool, conn, answer);
         } catch (ClientFailure e) {
@@ -150,94 +125,6 @@ final class Exchange {
             return new BackendFailure(BackendFailure.Kind.STALE, "idle connection was closed: " + describe(e));
         }
         return new BackendFailure(BackendFailure.Kind.BROKEN, describe(e));
-    }
-
-    private ResponseHead awaitContinue(BackendConnection conn) throws IOException {
-        long deadline = System.nanoTime() + CONTINUE_WAIT.toNanos();
-        try {
-            while (true) {
-                ResponseHead h = conn.readHead(deadline);
-                if (h.status == 100) {
-                    return null;
-                }
-                if (!h.interim()) {
-                    return h;
-                }
-            }
-        } catch (SocketTimeoutException e) {
-            if (conn.received() == 0) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    /** Streams the client body; returns a response head if the backend answered early and stopped reading. */
-    private ResponseHead sendBody(BackendConnection conn) throws IOException {
-        InputStream body = clientBody();
-        byte[] buf = conn.copyBuffer();
-        while (true) {
-            int n;
-            try {
-                n = body.read(buf);
-            } catch (IOException | RuntimeException e) {
-                throw new ClientFailure(e);
-            }
-            if (n < 0) {
-                break;
-            }
-            if (n == 0) {
-                continue;
-            }
-            bodyRead += n;
-            ctx.metrics().addBytesIn(n);
-            try {
-                // each piece goes on as it came: a streamed body's backend may be waiting for it
-                if (chunkedBody) {
-                    conn.sendChunk(buf, 0, n);
-                } else {
-                    conn.send(buf, 0, n);
-                }
-            } catch (IOException e) {
-                ResponseHead early = earlyAnswer(conn);
-                if (early != null) {
-                    return early;
-                }
-                throw e;
-            }
-        }
-        bodyDone = true;
-        try {
-            if (chunkedBody) {
-                conn.out().ascii('0').crlf().crlf();
-            }
-            conn.flush();
-        } catch (IOException e) {
-            ResponseHead early = earlyAnswer(conn);
-            if (early != null) {
-                return early;
-            }
-            throw e;
-        }
-        return null;
-    }
-
-    private InputStream clientBody() {
-        try {
-            return req.content().inputStream();
-        } catch (RuntimeException e) {
-            throw new ClientFailure(e);
-        }
-    }
-
-    /** A backend that refuses a body often answers before closing; that answer beats a 502. */
-    private ResponseHead earlyAnswer(BackendConnection conn) {
-        try {
-            ResponseHead h = conn.readHead(System.nanoTime() + CONTINUE_WAIT.toNanos());
-            return h.interim() ? null : h;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private ResponseHead finalHead(BackendConnection conn) throws IOException {
@@ -276,7 +163,7 @@ final class Exchange {
         status = answer.status;
         res.status(Status.create(answer.status, answer.reason));
         copyHeaders(answer);
-        if (!bodyDone) {
+        if (!requestBody.done()) {
             res.header(HeaderValues.CONNECTION_CLOSE);
         }
         if (bodyless && head && answer.contentLength() >= 0 && answer.status != 204 && answer.status != 304) {
