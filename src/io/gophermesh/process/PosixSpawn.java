@@ -13,6 +13,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
@@ -314,10 +316,25 @@ final class PosixSpawn {
         }
     }
 
+    /**
+     * A C array of C strings, {@code NULL}-terminated. All the strings share one block: a child's
+     * environment has dozens of variables, and a confined arena allocates each segment on its own.
+     */
     private static MemorySegment strings(Arena arena, List<String> values) {
+        byte[][] bytes = new byte[values.size()][];
+        long total = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = values.get(i).getBytes(StandardCharsets.UTF_8);
+            total += bytes[i].length + 1L;
+        }
         MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
-        for (int i = 0; i < values.size(); i++) {
-            array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
+        MemorySegment block = arena.allocate(Math.max(total, 1));
+        long at = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            MemorySegment.copy(bytes[i], 0, block, JAVA_BYTE, at, bytes[i].length);
+            block.set(JAVA_BYTE, at + bytes[i].length, (byte) 0);
+            array.setAtIndex(ADDRESS, i, block.asSlice(at));
+            at += bytes[i].length + 1L;
         }
         array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
         return array;

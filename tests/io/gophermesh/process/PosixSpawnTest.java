@@ -82,6 +82,29 @@ class PosixSpawnTest {
     }
 
     @Test
+    void aChangedEnvironmentAndItsArgumentsReachTheChildByteForByte() throws Exception {
+        ProcessBuilder b = new ProcessBuilder("/usr/bin/env", "-0", "GM_ARG=ünï ✓ 𝄞");
+        Map<String, String> expected = b.environment();
+        expected.put("GM_WIDE", "äöü ✓ 𝄞");
+        expected.put("GM_EMPTY", "");
+        expected.remove("HOME");
+        Map<String, String> want = new HashMap<>(expected);
+        want.put("GM_ARG", "ünï ✓ 𝄞");
+
+        Process p = spawn.start(b, null);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        Map<String, String> seen = new HashMap<>();
+        for (String entry : out.split("\u0000")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                seen.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        assertEquals(want, seen);
+    }
+
+    @Test
     void theChildHasOnlyItsStandardStreamsAndTheSignalsAJdkChildHas() throws Exception {
         // the test JVM holds many descriptors (jars, sockets, this test's pipes): none may leak
         // the masks are read by grep of itself, after the shell has exec'd it: a shell that is
