@@ -68,16 +68,7 @@ class PosixSpawnTest {
 
     @Test
     void aChildWithAnUnchangedEnvironmentGetsTheMeshsOwn() throws Exception {
-        Process p = spawn.start(new ProcessBuilder("env", "-0"), null);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor());
-        Map<String, String> seen = new HashMap<>();
-        for (String entry : out.split("\u0000")) {
-            int eq = entry.indexOf('=');
-            if (eq > 0) {
-                seen.put(entry.substring(0, eq), entry.substring(eq + 1));
-            }
-        }
+        Map<String, String> seen = environmentSeenBy(new ProcessBuilder("env", "-0"));
         assertEquals(System.getenv(), seen);
     }
 
@@ -91,16 +82,7 @@ class PosixSpawnTest {
         Map<String, String> want = new HashMap<>(expected);
         want.put("GM_ARG", "ünï ✓ 𝄞");
 
-        Process p = spawn.start(b, null);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor());
-        Map<String, String> seen = new HashMap<>();
-        for (String entry : out.split("\u0000")) {
-            int eq = entry.indexOf('=');
-            if (eq > 0) {
-                seen.put(entry.substring(0, eq), entry.substring(eq + 1));
-            }
-        }
+        Map<String, String> seen = environmentSeenBy(b);
         assertEquals(want, seen);
     }
 
@@ -122,6 +104,21 @@ class PosixSpawnTest {
         assertEquals(jdkLines.subList(jdkLines.size() - 2, jdkLines.size()), lines.subList(3, lines.size()),
                 "blocked and ignored signals");
         assertTrue(lines.get(3).matches("SigBlk:\\s+0+"), lines.get(3));
+    }
+
+    /** Runs {@code env -0} as built by {@code b} and returns the variables it printed. */
+    private static Map<String, String> environmentSeenBy(ProcessBuilder b) throws Exception {
+        Process p = spawn.start(b, null);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        Map<String, String> seen = new HashMap<>();
+        for (String entry : out.split("\u0000")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                seen.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return seen;
     }
 
     private static List<String> lines(Process p) throws IOException {
