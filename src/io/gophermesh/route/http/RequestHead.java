@@ -16,7 +16,9 @@ final class RequestHead {
     /**
      * The web server decodes the request head as ASCII, so a byte above 0x7F reaches the proxy as
      * U+FFFD and would be forwarded as {@code ?}: such a request is refused rather than altered.
-     * An empty header name is refused too (a field name is a token of at least one character).
+     * An empty header name is refused too (a field name is a token of at least one character), and
+     * so is a request target with a fragment: {@code #} has no place in one (RFC 9112, 3.2), and
+     * the web server would cut it off, so the backend would see another target than was sent.
      *
      * @param prologue request line as received
      * @param headers  request headers
@@ -25,6 +27,9 @@ final class RequestHead {
     static String unforwardable(HttpPrologue prologue, Headers headers) {
         if (!printable(prologue.uriPath().rawPath()) || prologue.hasQuery() && !printable(prologue.query().rawValue())) {
             return "request target has bytes outside printable ASCII";
+        }
+        if (prologue.fragment().hasValue()) {
+            return "request target has a fragment (#)";
         }
         for (Header h : headers) {
             if (h.name().isEmpty()) {

@@ -72,6 +72,20 @@ class HttpRouteLimitsTest {
     }
 
     @Test
+    void refusesARequestTargetWithAFragmentWithoutForwarding() throws Exception {
+        int port = start(Routes.spec());
+        for (String target : List.of("/#", "/a#b", "/a?x=1#top")) {
+            RawHttp.Response r = RawHttp.exchange(port, "GET " + target + " HTTP/1.1\r\nHost: h\r\n\r\n");
+
+            assertEquals(400, r.status(), target);
+            assertTrue(r.text().contains("fragment"), r.text());
+        }
+        assertEquals(200, RawHttp.get(port, "/after").status());
+        assertEquals(1, backend.requests().size());
+        assertEquals("/after", backend.requests().poll().target());
+    }
+
+    @Test
     void answers431ToAnOversizedHeaderBlock() throws Exception {
         Routes.Spec spec = Routes.spec();
         spec.maxHeaderSize = 4096L;
