@@ -1,6 +1,7 @@
 package io.gophermesh.config;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -61,6 +62,16 @@ public record BackendConfig(
     /** {@return failed starts in a row tolerated before the backend shows Failed} */
     public int effectiveMaxStartFailures() {
         return maxStartFailures == null ? DEFAULT_MAX_START_FAILURES : maxStartFailures;
+    }
+
+    /** {@return the program and its arguments, as the mesh starts them; only for a backend with a cmd} */
+    public List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add(cmd);
+        if (args != null) {
+            command.addAll(args);
+        }
+        return command;
     }
 
     /** {@return the backend port as a number; only valid for http and tcp backends} */

@@ -2,7 +2,6 @@ package io.gophermesh.process;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.gophermesh.config.BackendConfig;
@@ -28,15 +27,10 @@ record Launch(List<String> command, Path workDir, String host, int port) {
         if (!config.isManaged()) {
             throw new IllegalArgumentException(label + ": cmd \"" + config.cmd() + "\" is not a program to start");
         }
-        List<String> command = new ArrayList<>();
-        command.add(config.cmd());
-        if (config.args() != null) {
-            command.addAll(config.args());
-        }
         String host = config.internalHost() == null || config.internalHost().isBlank()
                 ? "127.0.0.1" : config.internalHost();
         try {
-            return new Launch(command, workDir, host, config.port());
+            return new Launch(config.command(), workDir, host, config.port());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(label + ": internal_port \"" + config.internalPort() + "\" is not a port", e);
         }

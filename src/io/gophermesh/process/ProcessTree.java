@@ -1,8 +1,6 @@
 package io.gophermesh.process;
 
-import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,32 +127,17 @@ public final class ProcessTree {
         return kids;
     }
 
-    /**
-     * Adds the pids listed in {@code task}'s children file ("12 345 "). Read through a plain stream
-     * and parsed byte by byte: this runs at the end of every stdio exchange, and the list is
-     * usually empty.
-     */
     private static void addChildren(Path task, List<Long> kids) {
-        byte[] buf = new byte[256];
-        long pid = -1;
-        try (InputStream in = new FileInputStream(task.resolve("children").toString())) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    int digit = buf[i] - '0';
-                    if (digit >= 0 && digit <= 9) {
-                        pid = (pid < 0 ? 0 : pid * 10) + digit;
-                    } else if (pid >= 0) {
-                        kids.add(pid);
-                        pid = -1;
-                    }
-                }
-            }
+        String list;
+        try {
+            list = Files.readString(task.resolve("children"));
         } catch (IOException e) {
             return; // the thread ended meanwhile
         }
-        if (pid >= 0) {
-            kids.add(pid);
+        for (String child : list.trim().split(" ")) {
+            if (!child.isEmpty()) {
+                kids.add(Long.parseLong(child));
+            }
         }
     }
 

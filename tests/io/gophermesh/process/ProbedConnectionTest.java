@@ -40,19 +40,20 @@ class ProbedConnectionTest {
         ProbedConnection p = new ProbedConnection();
         p.join();
         p.join();
-        SocketChannel c = connection();
-        p.offer(c);
-        assertSame(c, p.leave(true));
-        assertNull(p.leave(true));
-        c.close();
+        try (SocketChannel c = connection()) {
+            p.offer(c);
+            assertSame(c, p.leave(true));
+            assertNull(p.leave(true));
+        }
     }
 
     @Test
     void withNobodyWaitingItIsClosedAtOnce() throws Exception {
         ProbedConnection p = new ProbedConnection();
-        SocketChannel c = connection();
-        p.offer(c);
-        assertFalse(c.isOpen());
+        try (SocketChannel c = connection()) {
+            p.offer(c);
+            assertFalse(c.isOpen());
+        }
     }
 
     @Test
@@ -60,20 +61,22 @@ class ProbedConnectionTest {
         ProbedConnection p = new ProbedConnection();
         p.join();
         p.join();
-        SocketChannel c = connection();
-        p.offer(c);
-        assertNull(p.leave(false));
-        assertNull(p.leave(false));
-        assertFalse(c.isOpen());
+        try (SocketChannel c = connection()) {
+            p.offer(c);
+            assertNull(p.leave(false));
+            assertNull(p.leave(false));
+            assertFalse(c.isOpen());
+        }
     }
 
     @Test
     void aWaiterThatJoinsAfterTheOfferGetsNothing() throws Exception {
         ProbedConnection p = new ProbedConnection();
-        SocketChannel c = connection();
-        p.offer(c);
-        p.join();
-        assertNull(p.leave(true));
-        assertFalse(c.isOpen());
+        try (SocketChannel c = connection()) {
+            p.offer(c);
+            p.join();
+            assertNull(p.leave(true));
+            assertFalse(c.isOpen());
+        }
     }
 }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -65,11 +64,7 @@ final class Child {
         if (config.cmd() == null || config.cmd().isBlank()) {
             throw new IOException(backend.label() + ": no cmd configured");
         }
-        List<String> command = new ArrayList<>();
-        command.add(config.cmd());
-        if (config.args() != null) {
-            command.addAll(config.args());
-        }
+        List<String> command = config.command();
         ProcessBuilder builder = new ProcessBuilder(command);
         if (backend.workDir() != null) {
             builder.directory(backend.workDir().toFile());
