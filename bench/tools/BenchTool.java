@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   pipe PORT BACKEND_PORT         the least a TCP relay on virtual threads does: one connection to
  *                                  the backend per client, bytes copied both ways by two threads,
  *                                  each end passed on (a floor for scenario 4, not a proxy)
+ *   loop PORT BACKEND_PORT         the same TCP relay as pipe, on one non-blocking event loop per
+ *                                  core (platform threads and selectors, as nginx works) instead of
+ *                                  virtual threads: shows what the threading model costs
  *   connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS [PACE_MS]
  *                                  new connection + one echo exchange per iteration, CONC threads;
  *                                  with PACE_MS each thread starts one exchange every PACE_MS
@@ -46,7 +49,7 @@ public final class BenchTool {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BenchTool echo PORT | sink PORT | relay PORT BACKEND_PORT | pipe PORT BACKEND_PORT | connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS [PACE_MS]");
+            System.err.println("usage: BenchTool echo PORT | sink PORT | relay PORT BACKEND_PORT | pipe PORT BACKEND_PORT | loop PORT BACKEND_PORT | connrate PORT CONC WARMUP_S SECONDS PAYLOAD MAX_CONNS [PACE_MS]");
             System.exit(2);
         }
         switch (args[0]) {
@@ -60,6 +63,8 @@ public final class BenchTool {
                 InetSocketAddress backend = new InetSocketAddress(LOOPBACK, Integer.parseInt(args[2]));
                 serve(Integer.parseInt(args[1]), client -> pipe(client, backend));
             }
+            case "loop" -> LoopRelay.run(Integer.parseInt(args[1]),
+                    new InetSocketAddress(LOOPBACK, Integer.parseInt(args[2])));
             case "connrate" -> connrate(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
                     Double.parseDouble(args[3]), Double.parseDouble(args[4]), Integer.parseInt(args[5]),
                     Long.parseLong(args[6]), args.length > 7 ? Double.parseDouble(args[7]) : 0);
