@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Small load tools of the benchmark harness, in one file so that {@code bench/run} compiles it with
- * one {@code javac} call. Everything binds or connects to 127.0.0.1 only.
+ * Small load tools of the benchmark harness, in one file with {@code LoopRelay.java} beside it, so
+ * that {@code bench/run} compiles them with one {@code javac} call. Everything binds or connects to
+ * 127.0.0.1 only.
  *
  * <pre>
  *   echo PORT                      TCP echo server (one virtual thread per connection)
