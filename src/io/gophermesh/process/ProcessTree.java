@@ -3,6 +3,7 @@ package io.gophermesh.process;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -114,8 +115,10 @@ public final class ProcessTree {
                 addChildren(taskDir.resolve(Long.toString(pid)), kids);
                 return kids;
             }
+        } catch (NoSuchFileException e) {
+            return kids; // gone: its children, if it had any, went to init when it exited
         } catch (IOException | RuntimeException e) {
-            // gone, or no such attribute here: the listing below finds out
+            // no such attribute here: the listing below finds out
         }
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(taskDir)) {
             for (Path task : tasks) {
