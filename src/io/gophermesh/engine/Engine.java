@@ -23,6 +23,7 @@ import io.gophermesh.config.BackendConfig;
 import io.gophermesh.config.Config;
 import io.gophermesh.config.ConfigException;
 import io.gophermesh.dashboard.Dashboard;
+import io.gophermesh.process.SpawnPreparation;
 import io.gophermesh.route.Backend;
 import io.gophermesh.route.Route;
 import io.gophermesh.route.RouteMetrics;
@@ -119,6 +120,7 @@ public final class Engine implements MeshEngine, MeshControl {
             if (!options.noDashboard() && dashboard != null) {
                 DesktopBrowser.open(url);
             }
+            SpawnPreparation.startFor(cfg);
         } finally {
             reloadLock.unlock();
         }
@@ -336,6 +338,7 @@ public final class Engine implements MeshEngine, MeshControl {
         }
         config = next;
         LOG.log(System.Logger.Level.INFO, "config reloaded (version " + version() + ")");
+        SpawnPreparation.startFor(next);
     }
 
     @Override

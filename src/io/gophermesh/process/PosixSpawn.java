@@ -167,7 +167,7 @@ final class PosixSpawn {
                 fds[2 * i] = pair.getAtIndex(JAVA_INT, i == 0 ? 0 : 1);
                 fds[2 * i + 1] = pair.getAtIndex(JAVA_INT, i == 0 ? 1 : 0);
             }
-            int pid = spawn(arena, command, builder.environment(), dir, fds[0], fds[2], fds[4]);
+            int pid = spawn(arena, command, builder.environment(), dir, fds[0], fds[2], fds[4], true);
             FileOutputStream stdin = ends.output(fds[1]);
             fds[1] = -1;
             FileInputStream stdout = ends.input(fds[3]);
@@ -190,8 +190,32 @@ final class PosixSpawn {
         }
     }
 
+    /**
+     * Goes through the set-up of a start without starting anything: a pipe, the file actions and
+     * attributes, the argument block, both kinds of environment. The first real start then finds
+     * this code and the native calls behind it loaded and linked (see {@link SpawnPreparation}).
+     */
+    void rehearse() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment pair = arena.allocate(JAVA_INT, 2);
+            check((int) pipe2.invokeExact(pair, O_CLOEXEC), "pipe2");
+            int read = pair.getAtIndex(JAVA_INT, 0);
+            int write = pair.getAtIndex(JAVA_INT, 1);
+            try {
+                spawn(arena, List.of("true"), Map.of("GOPHERMESH", "1"), null, read, write, write, false);
+                spawn(arena, List.of("true"), System.getenv(), null, read, write, write, false);
+            } finally {
+                closeQuietly(read);
+                closeQuietly(write);
+            }
+        } catch (Throwable t) {
+            // nothing was started; the first real start links what is left and reports what fails
+        }
+    }
+
+    /** {@return the child's pid; with {@code start} false, everything but the start itself is done and 0 returned} */
     private int spawn(Arena arena, List<String> command, Map<String, String> env, File dir,
-                      int stdin, int stdout, int stderr) throws Throwable {
+                      int stdin, int stdout, int stderr, boolean start) throws Throwable {
         MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
         MemorySegment attr = arena.allocate(ATTR_SIZE, 16);
         check((int) actionsInit.invokeExact(actions), "posix_spawn_file_actions_init");
@@ -222,6 +246,9 @@ final class PosixSpawn {
                         ? environ.get(ADDRESS, 0)
                         : strings(arena, env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
                 MemorySegment pid = arena.allocate(JAVA_INT);
+                if (!start) {
+                    return 0;
+                }
                 int error = (int) spawnp.invokeExact(pid, arena.allocateFrom(command.getFirst()), actions, attr,
                         argv, envp);
                 if (error != 0) {

@@ -99,6 +99,22 @@ public final class Spawner {
         }
     }
 
+    /**
+     * Readies what the first child would otherwise wait for: calling this initialises the class,
+     * whose fields link the native calls that start children; a start is rehearsed up to the call
+     * that would start a child, and the watchdog's shell is started. See {@link SpawnPreparation}.
+     */
+    static void prepare() {
+        POSIX_SPAWN.ifPresent(PosixSpawn::rehearse);
+        if (WATCHED) {
+            try {
+                WATCHDOG.ready();
+            } catch (IOException e) {
+                // the first child tries again, and logs it if the shell still cannot start
+            }
+        }
+    }
+
     /** {@return whether children are tied to the mesh's life on this machine} */
     public static boolean diesWithMesh() {
         return WATCHED;

@@ -85,6 +85,17 @@ final class Watchdog {
         }
     }
 
+    /**
+     * Starts the shell now if none runs, so that the first child does not wait for it.
+     *
+     * @throws IOException when the shell cannot be started
+     */
+    synchronized void ready() throws IOException {
+        if (shell == null || !shell.isAlive()) {
+            start();
+        }
+    }
+
     /** Takes {@code pid} off the list; call it before the pid can be reaped, so before it can be reused. */
     synchronized void remove(long pid) {
         if (live.remove(pid)) {

@@ -254,6 +254,21 @@ class PosixSpawnTest {
         assertTrue(h.parent().isEmpty());
     }
 
+    @Test
+    void aRehearsalLeavesNoPipeOpenAndStartsNothing() throws Exception {
+        Set<String> before = pipesOpen();
+        Set<Long> children = new HashSet<>();
+        ProcessHandle.current().children().forEach(c -> children.add(c.pid()));
+        for (int i = 0; i < 20; i++) {
+            spawn.rehearse();
+        }
+        Set<String> left = pipesOpen();
+        left.removeAll(before);
+        assertEquals(Set.of(), left, "pipes the rehearsals left open");
+        assertTrue(ProcessHandle.current().children().allMatch(c -> children.contains(c.pid())),
+                "a rehearsal started a child");
+    }
+
     /** Targets of this JVM's descriptors that are pipes, e.g. {@code pipe:[12345]}. */
     private static Set<String> pipesOpen() throws IOException {
         Set<String> pipes = new HashSet<>();
