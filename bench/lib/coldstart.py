@@ -129,6 +129,20 @@ def mesh_try(route, backend_port, dash):
     return (t1 - t0) * 1000
 
 
+def paired(meshes, directs):
+    """Medians of tries run side by side, and of their differences."""
+    return {
+        "direct_ms": round(statistics.median(directs), 2),
+        "mesh_ms": round(statistics.median(meshes), 2),
+        # each mesh try and its direct neighbour ran under about the same machine load, so the
+        # median of the paired differences is steadier than a difference of medians
+        "overhead_ms": round(statistics.median(m - d for m, d in zip(meshes, directs)), 2),
+        "overhead_of_medians_ms": round(statistics.median(meshes) - statistics.median(directs), 2),
+        "mesh_all_ms": [round(m, 1) for m in meshes],
+        "direct_all_ms": [round(d, 1) for d in directs],
+    }
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--direct-cmd", required=True, help="JSON list: the backend's command on --direct-port")
@@ -167,17 +181,8 @@ def main():
             errors.append(str(e))
     out = {"tries": len(meshes), "errors": len(errors), "last_error": errors[-1] if errors else ""}
     if meshes and directs:
-        out.update({
-            "bind_ms": round(statistics.median(binds), 2),
-            "direct_ms": round(statistics.median(directs), 2),
-            "mesh_ms": round(statistics.median(meshes), 2),
-            # each mesh try and its direct neighbour ran under about the same machine load, so the
-            # median of the paired differences is steadier than a difference of medians
-            "overhead_ms": round(statistics.median(m - d for m, d in zip(meshes, directs)), 2),
-            "overhead_of_medians_ms": round(statistics.median(meshes) - statistics.median(directs), 2),
-            "mesh_all_ms": [round(m, 1) for m in meshes],
-            "direct_all_ms": [round(d, 1) for d in directs],
-        })
+        out["bind_ms"] = round(statistics.median(binds), 2)
+        out.update(paired(meshes, directs))
     print(json.dumps(out))
     return 0 if meshes else 1
 

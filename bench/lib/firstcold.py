@@ -14,14 +14,13 @@ import argparse
 import json
 import os
 import shlex
-import signal
-import statistics
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from coldstart import accepts, direct_try, get, wait_until  # noqa: E402
+from coldstart import accepts, direct_try, get, paired, wait_until  # noqa: E402
+from util import stop_process  # noqa: E402
 
 
 def mesh_try(cmd, route, backend_port, settle, log):
@@ -37,12 +36,7 @@ def mesh_try(cmd, route, backend_port, settle, log):
         status = get(route, 30)
         t1 = time.perf_counter()
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
+        stop_process(proc)
         wait_until(lambda: not accepts(backend_port), 10, 0.01)
     if status != 200:
         raise RuntimeError(f"mesh route {route} answered {status} on its first cold start")
@@ -87,13 +81,7 @@ def main():
                 errors.append(str(e))
     out = {"tries": len(meshes), "errors": len(errors), "last_error": errors[-1] if errors else ""}
     if meshes:
-        out.update({
-            "direct_ms": round(statistics.median(directs), 2),
-            "mesh_ms": round(statistics.median(meshes), 2),
-            "overhead_ms": round(statistics.median(m - d for m, d in zip(meshes, directs)), 2),
-            "mesh_all_ms": [round(m, 1) for m in meshes],
-            "direct_all_ms": [round(d, 1) for d in directs],
-        })
+        out.update(paired(meshes, directs))
     print(json.dumps(out))
     return 0 if meshes else 1
 

@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import shlex
-import signal
 import socket
 import statistics
 import subprocess
@@ -22,7 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from util import listening_ports, rss_mb  # noqa: E402
+from util import listening_ports, rss_mb, stop_process  # noqa: E402
 
 HOST = "127.0.0.1"
 
@@ -76,12 +75,7 @@ def one_try(cmd, ports, http_port, idle, log):
         rss = rss_mb(proc.pid)
     finally:
         t_stop = time.perf_counter()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
+        stop_process(proc)
         stop_ms = (time.perf_counter() - t_stop) * 1000
         end = time.perf_counter() + 10
         while listening_ports() & ports and time.perf_counter() < end:

@@ -21,6 +21,7 @@ import os
 import random
 import signal
 import socket
+import subprocess
 import sys
 import time
 
@@ -191,6 +192,16 @@ def own_and_reaped_seconds(pid):
         fields = f.read().rsplit(")", 1)[1].split()
     # ... utime stime cutime cstime: fields 14-17 of proc(5), 12-15 after the command
     return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
+def stop_process(proc):
+    """SIGTERM to a process started in a session of its own, SIGKILL to its group after 15 s."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(5)
 
 
 def rss_mb(pid):
