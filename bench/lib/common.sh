@@ -4,6 +4,9 @@
 say() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
+# firstcold.py imports coldstart.py: no __pycache__ folder in the checkout
+export PYTHONDONTWRITEBYTECODE=1
+
 # The java launcher of a JDK >= 25 (the mesh needs it): $JAVA_HOME, then Temurin 25, then PATH.
 find_java() {
     local c v

@@ -49,7 +49,6 @@ final class LoopRelay {
         boolean ended;
         SelectionKey fromKey;
         SelectionKey toKey;
-        Flow reverse;
 
         Flow(SocketChannel from, SocketChannel to, Pair pair) {
             this.from = from;
@@ -161,8 +160,6 @@ final class LoopRelay {
         private void start(Pair pair, SelectionKey serverKey) throws IOException {
             Flow up = new Flow(pair.client, pair.server, pair);
             Flow down = new Flow(pair.server, pair.client, pair);
-            up.reverse = down;
-            down.reverse = up;
             // a key stands for its channel: it is the source of one flow and the sink of the other
             SelectionKey clientKey = pair.client.register(selector, SelectionKey.OP_READ, new Flow[] {up, down});
             if (serverKey == null) {

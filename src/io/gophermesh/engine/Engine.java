@@ -120,7 +120,7 @@ public final class Engine implements MeshEngine, MeshControl {
             if (!options.noDashboard() && dashboard != null) {
                 DesktopBrowser.open(url);
             }
-            SpawnPreparation.startFor(cfg);
+            SpawnPreparation.startFor(cfg, null);
         } finally {
             reloadLock.unlock();
         }
@@ -338,7 +338,7 @@ public final class Engine implements MeshEngine, MeshControl {
         }
         config = next;
         LOG.log(System.Logger.Level.INFO, "config reloaded (version " + version() + ")");
-        SpawnPreparation.startFor(next);
+        SpawnPreparation.startFor(next, current);
     }
 
     @Override

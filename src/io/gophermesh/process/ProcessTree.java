@@ -86,6 +86,9 @@ public final class ProcessTree {
      */
     public static List<ProcessHandle> descendants(ProcessHandle root) {
         List<ProcessHandle> found = new ArrayList<>();
+        if (!root.isAlive()) {
+            return found; // its children, if it had any, went to init when it exited
+        }
         if (!CHILDREN_LISTS) {
             root.descendants().forEach(found::add);
             return found;

@@ -16,14 +16,15 @@ public final class SpawnPreparation {
     }
 
     /**
-     * Starts preparing in the background when {@code config} has a backend the mesh may start;
-     * does nothing otherwise. A preparation after the first returns at once.
+     * Starts preparing in the background when {@code config} has a backend the mesh may start and
+     * {@code before} had none (the preparation was then done for it); does nothing otherwise.
      *
      * @param config the config now in force
+     * @param before the config it replaced, {@code null} at start
      * @return whether a preparation was started
      */
-    public static boolean startFor(Config config) {
-        if (!spawnsChildren(config)) {
+    public static boolean startFor(Config config, Config before) {
+        if (!spawnsChildren(config) || (before != null && spawnsChildren(before))) {
             return false;
         }
         // a platform thread: a virtual one would hold its carrier through the class initialisation

@@ -14,7 +14,7 @@ final class SpawnPreparationHelper {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.println(SpawnPreparation.startFor(Config.load(Path.of(args[0]))));
+        System.out.println(SpawnPreparation.startFor(Config.load(Path.of(args[0])), null));
         System.out.flush();
         System.in.read();
     }

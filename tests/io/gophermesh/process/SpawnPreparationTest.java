@@ -49,9 +49,11 @@ class SpawnPreparationTest {
     }
 
     @Test
-    void aConfigWithoutCommandsPreparesNothing() throws Exception {
-        assertFalse(SpawnPreparation.startFor(config(PROXY)));
-        assertFalse(SpawnPreparation.startFor(config(INTERNAL)));
+    void aConfigWithoutCommandsOrAReloadAfterOneThatHadThemPreparesNothing() throws Exception {
+        assertFalse(SpawnPreparation.startFor(config(PROXY), null));
+        assertFalse(SpawnPreparation.startFor(config(INTERNAL), null));
+        // a reload from a config that could already start a child: the preparation was done for it
+        assertFalse(SpawnPreparation.startFor(config(STDIO), config(MANAGED)));
     }
 
     @Test

@@ -165,8 +165,7 @@ final class Child {
      * @return its exit code
      */
     int finish(Duration grace) {
-        // a child already reaped is no parent any more: its children went to init when it exited
-        List<ProcessHandle> descendants = process.isAlive() ? ProcessTree.descendants(process.toHandle()) : List.of();
+        List<ProcessHandle> descendants = ProcessTree.descendants(process.toHandle());
         closeQuietly(process.getOutputStream());
         Integer code = awaitExit(grace);
         if (code == null) {
