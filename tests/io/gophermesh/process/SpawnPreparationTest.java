@@ -65,7 +65,13 @@ class SpawnPreparationTest {
             Await.until(Duration.ofSeconds(20), "the watchdog's shell", () -> watchdogOf(mesh));
         } finally {
             mesh.getOutputStream().close();
-            assertTrue(mesh.waitFor(10, TimeUnit.SECONDS), "the helper ends when stdin closes");
+            boolean ended = mesh.waitFor(10, TimeUnit.SECONDS);
+            if (!ended) {
+                // a failed run must not leave the helper or its watchdog behind
+                mesh.descendants().forEach(ProcessHandle::destroyForcibly);
+                mesh.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            assertTrue(ended, "the helper ends when stdin closes");
         }
     }
 
